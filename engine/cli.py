@@ -1,0 +1,199 @@
+"""The `nudge` command: `list`, `run` (headless training), and, with no subcommand, the terminal app.
+
+Nothing here imports torch at module level: `nudge --help` and `nudge list` answer at once, and torch
+loads only when a run builds its model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+import tomllib
+from typing import Any, Sequence
+
+from .config import FIELDS, BACKENDS, ConfigError, RunConfig
+from .controller import DIVERGED_STATE, Progress, RunController
+from .examples import EXAMPLES, example_ids
+from .report import format_row, format_summary, log_interval, should_log
+
+EXIT_OK, EXIT_INVALID, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 2, 3, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad input gets one clear line on stderr and exit code 2: no usage dump, no traceback."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_INVALID, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _add_hyperparameters(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("hyperparameters (defaults come from the example)")
+    for f in FIELDS:
+        if f.name == "zero_grad":
+            group.add_argument("--no-zero-grad", dest="zero_grad", action="store_const", const=False,
+                               default=None, help="never clear gradients, as the seed notebook's loop (a bug)")
+            continue
+        where = {"nudge": " [nudge-3x]", "torch": "", "all": ""}[f.applies]
+        group.add_argument(f.cli_flag, dest=f.name, metavar=f.metavar or None, default=None,
+                           help=f"{f.help}{where}")
+    group.add_argument("--seeds", type=str, default=None, metavar="K",
+                       help="train K seeds at once (seed..seed+K-1) and report each")
+    group.add_argument("--backend", default=None, choices=BACKENDS,
+                       help="auto: the compiled kernel when available; autograd: the PyTorch loop")
+    group.add_argument("--config", default=None, metavar="FILE.toml",
+                       help="read settings from a TOML file; flags given here override it")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="nudge",
+        description="Watch a real PyTorch model learn, live, in your terminal. "
+                    "With no command, opens the app; `nudge run` trains headless.",
+        epilog="examples:\n  nudge                       open the app\n"
+               "  nudge --example parabola-relu --lr 0.01\n"
+               "  nudge list\n  nudge run linear-3x\n"
+               "  nudge run parabola-relu --seeds 8 --format jsonl",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--example", default=None, metavar="ID", help="open the app on this example")
+    parser.add_argument("--no-mouse", action="store_true", help="app: ignore the mouse entirely")
+    _add_hyperparameters(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.add_parser("list", help="the examples, with their defaults")
+    run = sub.add_parser("run", help="train an example headless and print its progress",
+                         description="Train an example headless. Exit codes: 0 completed or converged, "
+                                     "2 invalid input, 3 diverged, 130 interrupted.")
+    run.add_argument("example", nargs="?", metavar="ID", help=f"one of: {', '.join(example_ids())}")
+    run.add_argument("--format", choices=("text", "jsonl"), default="text",
+                     help="text: a log every few epochs and a summary; jsonl: one JSON object per epoch, then a final line")
+    run.add_argument("--log-every", type=int, default=None, metavar="N", help="text: log every N epochs")
+    _add_hyperparameters(run)
+    return parser
+
+
+def config_from_args(args: argparse.Namespace, example_id: str | None) -> RunConfig:
+    """Merge the example's defaults, a config file and the flags (in that order), validated."""
+    values: dict[str, Any] = {}
+    if args.config:
+        try:
+            with open(args.config, "rb") as fh:
+                data = tomllib.load(fh)
+        except OSError as exc:
+            raise ConfigError("config", f"config: cannot read {args.config!r}: {exc.strerror}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError("config", f"config: {args.config!r} is not valid TOML: {exc}") from None
+        file_config = RunConfig.from_mapping(data)
+        if example_id and example_id != file_config.example:
+            raise ConfigError("example", f"example: {example_id!r} given, but {args.config!r} is for {file_config.example!r}")
+        example_id = file_config.example
+        values.update(file_config.to_dict())
+        values.pop("example")
+    if example_id is None:
+        raise ConfigError("example", f"example: missing; choose one of: {', '.join(example_ids())}")
+    for name in [f.name for f in FIELDS] + ["seeds", "backend"]:
+        value = getattr(args, name, None)
+        if value is not None:
+            values[name] = value
+    return RunConfig.for_example(example_id, **values)
+
+
+def cmd_list() -> int:
+    width = max(len(e.id) for e in EXAMPLES)
+    for example in EXAMPLES:
+        config = RunConfig.for_example(example.id)
+        print(f"{example.id:<{width}}  {example.title}")
+        print(f"{'':<{width}}  {example.summary}")
+        print(f"{'':<{width}}  defaults: {config.describe().split(': ', 1)[1]}")
+    return EXIT_OK
+
+
+def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
+    controller = RunController(config)
+    every = log_every or log_interval(config.epochs)
+    out = sys.stdout
+
+    def emit(events: list) -> None:
+        for event in events:
+            if not isinstance(event, Progress):
+                continue
+            for row in event.chunk.rows():
+                if fmt == "jsonl":
+                    out.write(json.dumps(_json_row(row)) + "\n")
+                elif should_log(row["epoch"], config.epochs, every):
+                    out.write(format_row(config, row) + "\n")
+        out.flush()
+
+    if fmt == "text":
+        print(config.describe(), flush=True)
+    worker = threading.Thread(target=_run_quietly, args=(controller,), name="nudge-train", daemon=True)
+    worker.start()
+    interrupted = False
+    try:
+        while worker.is_alive():
+            worker.join(0.05)
+            emit(controller.drain())
+    except KeyboardInterrupt:
+        interrupted = True
+        controller.stop()
+        worker.join()
+    emit(controller.drain())
+    if controller.error is not None:
+        print(f"nudge: training failed: {type(controller.error).__name__}: {controller.error}", file=sys.stderr)
+        return 1
+    result = controller.result
+    assert result is not None
+    if fmt == "jsonl":
+        print(json.dumps(result.to_json()), flush=True)
+    else:
+        print(format_summary(config, result), flush=True)
+    if interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_DIVERGED if result.status == DIVERGED_STATE else EXIT_OK
+
+
+def _run_quietly(controller: RunController) -> None:
+    try:
+        controller.run()
+    except BaseException:  # recorded on controller.error and reported by the main thread
+        pass
+
+
+def _json_row(row: dict[str, Any]) -> dict[str, Any]:
+    import math
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        return v
+
+    return {k: clean(v) for k, v in row.items()}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "list":
+            return cmd_list()
+        if args.command == "run":
+            config = config_from_args(args, args.example)
+            return cmd_run(config, args.format, args.log_every)
+        config = config_from_args(args, args.example or EXAMPLES[0].id)
+    except ConfigError as exc:
+        print(f"nudge: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        from tui.app import run_app
+    except ImportError as exc:  # the app's dependencies are missing: the headless half still works
+        print(f"nudge: the terminal app cannot start ({exc}); `nudge run` still works", file=sys.stderr)
+        parser.print_help()
+        return EXIT_INVALID
+    return run_app(config, mouse=not args.no_mouse)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

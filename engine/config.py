@@ -1,0 +1,357 @@
+"""Hyperparameters: one validated RunConfig, and the field table the CLI, the TUI form and config files share.
+
+Every value a person can type passes through `Field.parse` (text) or `Field.check` (a value from a file or
+from code); both raise ConfigError with a message that names the field, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields as dc_fields, replace
+from typing import Any, Callable, Mapping
+
+from .examples import Example, get_example
+
+ACTIVATIONS = ("relu", "sigmoid", "tanh", "leaky_relu", "identity")
+OPTIMIZERS = ("sgd", "adam")
+BACKENDS = ("auto", "kernel", "autograd")
+
+MAX_HIDDEN_LAYERS = 8
+MAX_UNITS = 512
+
+
+class ConfigError(ValueError):
+    """A hyperparameter is out of bounds. `field` names it (None for whole-config problems)."""
+
+    def __init__(self, field: str | None, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def _fail(name: str, value: Any, allowed: str) -> ConfigError:
+    return ConfigError(name, f"{name}: {value!r} is not allowed; {allowed}")
+
+
+def _float(name: str, value: Any, lo: float, hi: float, lo_open: bool = False, hi_open: bool = False) -> float:
+    lo_s = f"{'>' if lo_open else '>='} {lo:g}"
+    hi_s = f"{'<' if hi_open else '<='} {hi:g}"
+    allowed = f"expected a number {lo_s} and {hi_s}"
+    if isinstance(value, bool):
+        raise _fail(name, value, allowed)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise ConfigError(name, f"{name}: empty; {allowed}")
+        try:
+            value = float(text)
+        except ValueError:
+            raise _fail(name, value, allowed) from None
+    if not isinstance(value, (int, float)):
+        raise _fail(name, value, allowed)
+    value = float(value)
+    if not math.isfinite(value):
+        raise _fail(name, value, allowed)
+    if value < lo or value > hi or (lo_open and value == lo) or (hi_open and value == hi):
+        raise _fail(name, value, allowed)
+    return value
+
+
+def _int(name: str, value: Any, lo: int, hi: int) -> int:
+    allowed = f"expected a whole number from {lo:,} to {hi:,}"
+    if isinstance(value, bool):
+        raise _fail(name, value, allowed)
+    if isinstance(value, str):
+        text = value.strip().replace("_", "")
+        if not text:
+            raise ConfigError(name, f"{name}: empty; {allowed}")
+        try:
+            value = int(text)
+        except ValueError:
+            raise _fail(name, value, allowed) from None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or not lo <= value <= hi:
+        raise _fail(name, value, allowed)
+    return value
+
+
+def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    text = str(value).strip().lower().replace("-", "_") if isinstance(value, str) else value
+    if text not in choices:
+        raise _fail(name, value, f"expected one of: {', '.join(choices)}")
+    return text
+
+
+def _bool(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+    raise _fail(name, value, "expected true or false")
+
+
+def _split(value: Any) -> list[Any]:
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in ("", "none", "-"):
+            return []
+        return [part.strip() for part in text.split(",")]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _hidden(name: str, value: Any) -> tuple[int, ...]:
+    allowed = (f"expected up to {MAX_HIDDEN_LAYERS} layer sizes, each from 1 to {MAX_UNITS}, "
+               "separated by commas (e.g. 10,10), or none for a single linear layer")
+    parts = _split(value)
+    if len(parts) > MAX_HIDDEN_LAYERS:
+        raise _fail(name, value, allowed)
+    try:
+        sizes = tuple(_int(name, p, 1, MAX_UNITS) for p in parts)
+    except ConfigError:
+        raise _fail(name, value, allowed) from None
+    return sizes
+
+
+def _activation(name: str, value: Any) -> tuple[str, ...]:
+    allowed = f"expected one of {', '.join(ACTIVATIONS)}, or one per hidden layer separated by commas"
+    parts = _split(value)
+    try:
+        return tuple(_choice(name, p, ACTIVATIONS) for p in parts)
+    except ConfigError:
+        raise _fail(name, value, allowed) from None
+
+
+def _batch(name: str, value: Any) -> int:
+    if isinstance(value, str) and value.strip().lower() in ("full", "all"):
+        return 0
+    allowed = "expected a whole number from 1 to 100,000, or 'full' (0) for the whole data set"
+    try:
+        return _int(name, value, 0, 100_000)
+    except ConfigError:
+        raise _fail(name, value, allowed) from None
+
+
+@dataclass(frozen=True)
+class Field:
+    """One hyperparameter: how to read it, check it and describe it, wherever it is typed."""
+
+    name: str
+    label: str
+    help: str
+    check: Callable[[Any], Any]  # value or text -> clean value, or ConfigError
+    applies: str = "torch"  # "torch", "nudge" or "all"
+    flag: str = ""  # CLI flag; derived from the name when empty
+    metavar: str = ""
+
+    @property
+    def cli_flag(self) -> str:
+        return self.flag or "--" + self.name.replace("_", "-")
+
+    def parse(self, value: Any) -> Any:
+        return self.check(value)
+
+    def applies_to(self, example: Example) -> bool:
+        return self.applies == "all" or self.applies == example.kind
+
+    def format(self, value: Any) -> str:
+        """The value as a person would type it back in."""
+        if isinstance(value, tuple):
+            return ",".join(str(v) for v in value) if value else "none"
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        if self.name == "batch_size" and value == 0:
+            return "full"
+        if isinstance(value, float):
+            return f"{value:g}"
+        return str(value)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("lr", "learning rate", "size of each nudge along the gradient",
+          lambda v: _float("lr", v, 0.0, 10.0, lo_open=True), flag="--lr", metavar="F"),
+    Field("momentum", "momentum", "share of the previous step kept (SGD); Adam ignores it",
+          lambda v: _float("momentum", v, 0.0, 1.0, hi_open=True), metavar="F"),
+    Field("epochs", "epochs", "passes over the training data (iterations for nudge-3x)",
+          lambda v: _int("epochs", v, 1, 10_000_000), applies="all", metavar="N"),
+    Field("seed", "seed", "random seed for initial weights and noise",
+          lambda v: _int("seed", v, 0, 2**31 - 1), applies="all", metavar="N"),
+    Field("hidden", "hidden layers", "units per hidden layer, e.g. 10,10; none for a plain linear model",
+          lambda v: _hidden("hidden", v), metavar="N,N"),
+    Field("activation", "activation", f"per hidden layer: {', '.join(ACTIVATIONS)}",
+          lambda v: _activation("activation", v), metavar="NAME[,NAME]"),
+    Field("optimizer", "optimizer", "sgd or adam",
+          lambda v: _choice("optimizer", v, OPTIMIZERS), metavar="NAME"),
+    Field("batch_size", "batch size", "1 = per sample as in the notebook; N = mini-batches; full = whole set",
+          lambda v: _batch("batch_size", v), metavar="N"),
+    Field("weight_decay", "weight decay", "L2 penalty added to each gradient",
+          lambda v: _float("weight_decay", v, 0.0, 10.0), metavar="F"),
+    Field("noise", "noise", "standard deviation of the Gaussian noise in the data",
+          lambda v: _float("noise", v, 0.0, 100.0), metavar="F"),
+    Field("x_min", "x from", "left end of the training range",
+          lambda v: _float("x_min", v, -1e4, 1e4), metavar="F"),
+    Field("x_max", "x to", "right end of the training range",
+          lambda v: _float("x_max", v, -1e4, 1e4), metavar="F"),
+    Field("points", "points", "number of evenly spaced training points",
+          lambda v: _int("points", v, 1, 10_000), metavar="N"),
+    Field("eval_min", "eval from", "left end of the range the fit is drawn over (extrapolation)",
+          lambda v: _float("eval_min", v, -1e4, 1e4), applies="all", metavar="F"),
+    Field("eval_max", "eval to", "right end of the range the fit is drawn over",
+          lambda v: _float("eval_max", v, -1e4, 1e4), applies="all", metavar="F"),
+    Field("zero_grad", "zero grad", "clear gradients before each step (off reproduces the notebook's bug)",
+          lambda v: _bool("zero_grad", v)),
+    Field("step", "step", "fixed size of each nudge",
+          lambda v: _float("step", v, 0.0, 100.0, lo_open=True), applies="nudge", metavar="F"),
+    Field("tolerance", "tolerance", "stop when |error| is at most this",
+          lambda v: _float("tolerance", v, 0.0, 1e6, lo_open=True), applies="nudge", metavar="F"),
+    Field("sample_x", "sample x", "the one training input", lambda v: _float("sample_x", v, -1e4, 1e4),
+          applies="nudge", flag="--x", metavar="F"),
+    Field("sample_y", "sample y", "the one training target", lambda v: _float("sample_y", v, -1e6, 1e6),
+          applies="nudge", flag="--y", metavar="F"),
+)
+
+FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that decides a run. Build it with `RunConfig.for_example`, which validates."""
+
+    example: str
+    lr: float = 0.01
+    momentum: float = 0.0
+    epochs: int = 100
+    seed: int = 0
+    hidden: tuple[int, ...] = ()
+    activation: tuple[str, ...] = ()
+    optimizer: str = "sgd"
+    batch_size: int = 1  # 0 = the whole training set
+    weight_decay: float = 0.0
+    noise: float = 0.0
+    x_min: float = -5.0
+    x_max: float = 5.0
+    points: int = 11
+    eval_min: float = -5.0
+    eval_max: float = 5.0
+    zero_grad: bool = True
+    step: float = 0.05
+    tolerance: float = 0.1
+    sample_x: float = 3.0
+    sample_y: float = 9.0
+    seeds: int = 1  # K members trained together: seeds seed..seed+K-1
+    backend: str = "auto"
+
+    # -- building -------------------------------------------------------------------------------------
+
+    @classmethod
+    def for_example(cls, example_id: str, **overrides: Any) -> "RunConfig":
+        """The example's defaults with overrides applied, validated. Overrides may be text or values."""
+        try:
+            example = get_example(example_id)
+        except KeyError as exc:
+            raise ConfigError("example", str(exc.args[0])) from None
+        values: dict[str, Any] = dict(example.defaults)
+        for name, value in overrides.items():
+            if value is None:
+                continue
+            values[name] = value
+        return cls(example=example_id).with_values(**values)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> "RunConfig":
+        """From a config file's table: `example` plus any fields. Unknown keys are errors."""
+        data = dict(data)
+        example_id = data.pop("example", None)
+        if not isinstance(example_id, str):
+            raise ConfigError("example", "example: missing; a config names its example, e.g. example = \"linear-3x\"")
+        known = {f.name for f in dc_fields(cls)} - {"example"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(unknown[0], f"{unknown[0]}: unknown setting; known: {', '.join(sorted(known))}")
+        return cls.for_example(example_id, **data)
+
+    def with_values(self, **values: Any) -> "RunConfig":
+        """A copy with these fields replaced, each checked, then the whole checked."""
+        clean: dict[str, Any] = {}
+        for name, value in values.items():
+            if name in FIELDS_BY_NAME:
+                clean[name] = FIELDS_BY_NAME[name].parse(value)
+            elif name == "seeds":
+                clean[name] = _int("seeds", value, 1, 1024)
+            elif name == "backend":
+                clean[name] = _choice("backend", value, BACKENDS)
+            elif name == "example":
+                raise ConfigError("example", "example: cannot be changed on a config; build a new one")
+            else:
+                raise ConfigError(name, f"{name}: unknown setting")
+        config = replace(self, **clean)
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        """Checks that span fields. Raises ConfigError."""
+        for f in FIELDS:  # values built by hand (not through with_values) are checked here too
+            f.parse(getattr(self, f.name))
+        example = self.spec
+        if example.is_torch:
+            if self.activation and len(self.activation) not in (1, len(self.hidden)):
+                raise ConfigError("activation", (
+                    f"activation: {len(self.activation)} names for {len(self.hidden)} hidden layers; "
+                    "give one name for all layers or one per layer"))
+            if self.hidden and not self.activation:
+                raise ConfigError("activation", "activation: missing; hidden layers need an activation, e.g. relu")
+            if self.x_min >= self.x_max and self.points > 1:
+                raise ConfigError("x_max", f"x_max: {self.x_max:g} must be greater than x_min ({self.x_min:g})")
+        if self.eval_min >= self.eval_max:
+            raise ConfigError("eval_max", f"eval_max: {self.eval_max:g} must be greater than eval_min ({self.eval_min:g})")
+
+    # -- derived -------------------------------------------------------------------------------------
+
+    @property
+    def spec(self) -> Example:
+        return get_example(self.example)
+
+    @property
+    def activations(self) -> tuple[str, ...]:
+        """One activation name per hidden layer."""
+        if len(self.activation) == 1:
+            return self.activation * len(self.hidden)
+        return self.activation
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        return (1, *self.hidden, 1)
+
+    @property
+    def effective_batch(self) -> int:
+        n = 1 if not self.spec.is_torch else self.points
+        return n if self.batch_size == 0 else min(self.batch_size, n)
+
+    def relevant_fields(self) -> list[Field]:
+        return [f for f in FIELDS if f.applies_to(self.spec)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings that matter for this example, as plain values (TOML/JSON friendly)."""
+        out: dict[str, Any] = {"example": self.example}
+        for f in self.relevant_fields():
+            value = getattr(self, f.name)
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        if self.seeds != 1:
+            out["seeds"] = self.seeds
+        return out
+
+    def describe(self) -> str:
+        """One line: the settings a person would check first."""
+        if not self.spec.is_torch:
+            return (f"{self.example}: step {self.step:g}, tolerance {self.tolerance:g}, "
+                    f"sample ({self.sample_x:g}, {self.sample_y:g}), up to {self.epochs} iterations, seed {self.seed}")
+        net = "-".join(str(n) for n in self.layer_sizes)
+        acts = ",".join(self.activations) or "linear"
+        batch = "full" if self.batch_size == 0 else str(self.batch_size)
+        return (f"{self.example}: net {net} ({acts}), {self.optimizer} lr {self.lr:g} momentum {self.momentum:g}, "
+                f"batch {batch}, {self.epochs} epochs, seed {self.seed}")

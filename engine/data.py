@@ -1,0 +1,37 @@
+"""Training data for a config: evenly spaced x, the example's target, Gaussian noise from the run's seed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import RunConfig
+
+
+@dataclass(frozen=True)
+class Dataset:
+    x: np.ndarray  # float32, shape [N], in training order
+    y: np.ndarray  # float32, shape [N]
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+
+def make_data(config: RunConfig, seed: int | None = None) -> Dataset:
+    """The data the seed's loop trains on. `seed` defaults to the config's (member k of a many-seed run
+    passes seed + k, so each member has the noise its single run would have)."""
+    seed = config.seed if seed is None else seed
+    example = config.spec
+    if not example.is_torch:
+        return Dataset(np.array([config.sample_x], np.float32), np.array([config.sample_y], np.float32))
+    x = np.linspace(config.x_min, config.x_max, config.points) if config.points > 1 else np.array([config.x_min])
+    # The seed draws noise with numpy per point; a generator of our own keeps runs reproducible.
+    eps = np.random.default_rng(seed).standard_normal(config.points) * config.noise
+    y = example.target(x, eps)
+    return Dataset(x.astype(np.float32), np.asarray(y, dtype=np.float64).astype(np.float32))
+
+
+def eval_grid(config: RunConfig, count: int) -> np.ndarray:
+    """`count` x values over the evaluation range, for drawing the model's curve."""
+    return np.linspace(config.eval_min, config.eval_max, max(2, count))

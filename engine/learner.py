@@ -1,0 +1,161 @@
+"""What every learner shares: members, statuses, the divergence rule, one-weight metrics, the factory.
+
+A learner trains K members (K seeds; an ordinary run has one) a chunk of epochs at a time and reports a
+MetricChunk. Three implement it: the framework-free nudge learner, the autograd loop (the reference) and
+the compiled kernel (the fast path).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from typing import Sequence
+
+import numpy as np
+
+from .config import RunConfig
+from .data import Dataset, make_data
+from .metrics import MetricChunk, median_loss
+from .models import predict, split_flat
+
+RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
+
+# A loss this many times the starting loss (or non-finite) means the run blew up. Healthy runs of the seed's
+# examples rise at most a few-fold before falling, so the margin is wide.
+EXPLOSION_FACTOR = 1e6
+
+
+class Learner:
+    backend = "base"
+
+    def __init__(self, config: RunConfig):
+        self.config = config
+        self.members = config.seeds
+        self.seeds = [config.seed + k for k in range(self.members)]
+        self.data: list[Dataset] = [make_data(config, s) for s in self.seeds]
+        self.epoch = 0
+        self.seconds = 0.0  # time spent training, and nothing else
+        self.status = [RUNNING] * self.members
+        self.stopped_at: list[int | None] = [None] * self.members
+        self.last_loss = np.full(self.members, np.nan)
+        self.loss_limit = math.inf
+        self.lr = config.lr
+        self.momentum = config.momentum
+
+    # -- what subclasses provide ---------------------------------------------------------------------
+
+    def _train(self, epochs: int, stop: threading.Event | None = None) -> MetricChunk:
+        """Train up to `epochs` epochs; a slow learner checks `stop` between epochs."""
+        raise NotImplementedError
+
+    def flat_params(self) -> np.ndarray:
+        """A copy of every member's parameters, [K, P] float32."""
+        raise NotImplementedError
+
+    def _apply_hyper(self) -> None:
+        """Push self.lr / self.momentum into the optimizer state."""
+
+    # -- shared ----------------------------------------------------------------------------------------
+
+    @property
+    def finished(self) -> bool:
+        return all(s != RUNNING for s in self.status)
+
+    def train(self, epochs: int, stop: threading.Event | None = None) -> MetricChunk:
+        """Train up to `epochs` more epochs; members that converge or diverge stop early, and a set `stop`
+        ends the chunk after the epoch in progress."""
+        started = time.perf_counter()
+        chunk = self._train(max(1, int(epochs)), stop)
+        self.seconds += time.perf_counter() - started
+        if len(chunk):
+            self.epoch = int(chunk.epoch[-1])
+        return chunk
+
+    def set_hyper(self, lr: float | None = None, momentum: float | None = None) -> None:
+        if lr is not None:
+            self.lr = float(lr)
+        if momentum is not None:
+            self.momentum = float(momentum)
+        self._apply_hyper()
+
+    def _set_limit(self, initial_losses: Sequence[float]) -> None:
+        worst = max((float(v) for v in initial_losses if math.isfinite(v)), default=1.0)
+        self.loss_limit = EXPLOSION_FACTOR * max(worst, 1.0)
+
+    def _chunk(self, first_epoch: int, losses: np.ndarray, trace: np.ndarray | None = None) -> MetricChunk:
+        """Assemble a chunk from per-member losses [K, E] (NaN where a member had stopped) and, for one-weight
+        models, member 0's (weight, bias) after each epoch [E, 2]."""
+        n = losses.shape[1]
+        chunk = MetricChunk(
+            epoch=np.arange(first_epoch + 1, first_epoch + n + 1, dtype=np.int64),
+            loss=median_loss(losses),
+            losses=losses if self.members > 1 else None,
+        )
+        if trace is not None and self.members == 1:
+            w, b = trace[:, 0].astype(np.float64), trace[:, 1].astype(np.float64)
+            x, y = self.data[0].x.astype(np.float64), self.data[0].y.astype(np.float64)
+            residual = y[None, :] - (w[:, None] * x[None, :] + b[:, None])
+            chunk.weight, chunk.bias = w, b
+            chunk.grad = np.mean(-2.0 * x[None, :] * residual, axis=1)
+        return chunk
+
+    def _check(self, k: int, epoch: int, loss: float) -> bool:
+        """Record member k's loss after `epoch`; mark it diverged when it blew up. True if still running."""
+        self.last_loss[k] = loss
+        if not math.isfinite(loss) or loss > self.loss_limit:
+            self.status[k], self.stopped_at[k] = DIVERGED, epoch
+            return False
+        return True
+
+    @property
+    def is_one_weight(self) -> bool:
+        return self.config.spec.is_torch and not self.config.hidden
+
+    def params(self, k: int = 0) -> list[list[float]]:
+        """Member k's parameters, each tensor flattened, in `model.parameters()` order."""
+        return split_flat(self.flat_params()[k], self.config.layer_sizes)
+
+    def predict(self, xs: np.ndarray, flat: np.ndarray | None = None) -> np.ndarray:
+        """Each member's predictions at xs, [K, len(xs)]: numpy only, no gradients touched."""
+        flat = self.flat_params() if flat is None else flat
+        c = self.config
+        return np.stack([predict(flat[k], c.layer_sizes, c.activations, xs) for k in range(len(flat))])
+
+    def initial_losses(self) -> list[float]:
+        flat = self.flat_params()
+        out = []
+        for k, d in enumerate(self.data):
+            with np.errstate(all="ignore"):
+                pred = predict(flat[k], self.config.layer_sizes, self.config.activations, d.x)
+                out.append(float(np.mean((d.y.astype(np.float64) - pred) ** 2)))
+        return out
+
+
+def divergence_hint(config: RunConfig, epoch: int, loss: float) -> str:
+    what = "became NaN" if math.isnan(loss) else "became infinite" if math.isinf(loss) else f"exploded to {loss:.3g}"
+    if not config.spec.is_torch:
+        return f"the error {what} at iteration {epoch}; try a smaller step"
+    return (f"the loss {what} at epoch {epoch}: the learning rate ({config.lr:g}) is probably too high; "
+            f"try {config.lr / 10:g}")
+
+
+def make_learner(config: RunConfig) -> Learner:
+    """The learner for this config: nudge for the framework-free example, otherwise the compiled kernel
+    when numba is there (and the config does not force autograd), else the autograd loop. Imports torch."""
+    if not config.spec.is_torch:
+        from .nudge import NudgeLearner
+
+        return NudgeLearner(config)
+    if config.backend in ("auto", "kernel"):
+        from . import kernel
+
+        if kernel.available():
+            from .kernel_trainer import KernelLearner
+
+            return KernelLearner(config)
+        if config.backend == "kernel":
+            raise RuntimeError("the kernel backend needs numba, which failed to import; use --backend autograd")
+    from .trainer import AutogradLearner
+
+    return AutogradLearner(config)

@@ -1,0 +1,61 @@
+"""What a run reports each epoch, carried in columns: a chunk of epochs at a time.
+
+The fast kernel finishes thousands of epochs in a millisecond, so metrics travel as numpy columns (one
+array per quantity) rather than one object per epoch; `rows()` gives per-epoch dicts for those who want them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import numpy as np
+
+# Columns that exist only for some runs: one-weight models (weight, bias, grad) and the nudge learner (error).
+OPTIONAL_COLUMNS = ("weight", "bias", "grad", "error")
+
+
+@dataclass
+class MetricChunk:
+    epoch: np.ndarray  # int64 [E]: epochs completed, 1-based
+    loss: np.ndarray  # float64 [E]: training MSE after the epoch (the median over members of a many-seed run)
+    losses: np.ndarray | None = None  # float64 [K, E] for many-seed runs; NaN once a member has stopped
+    weight: np.ndarray | None = None
+    bias: np.ndarray | None = None
+    grad: np.ndarray | None = None  # d(training loss)/d(weight) after the epoch: the slope to nudge down
+    error: np.ndarray | None = None  # nudge learner: prediction - target, before that iteration's nudge
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        out = {"epoch": self.epoch, "loss": self.loss}
+        for name in OPTIONAL_COLUMNS:
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        cols = {k: v.tolist() for k, v in self.columns().items()}
+        losses = self.losses.T.tolist() if self.losses is not None else None
+        for i in range(len(self)):
+            row = {k: v[i] for k, v in cols.items()}
+            if losses is not None:
+                row["losses"] = losses[i]
+            yield row
+
+    def last(self) -> dict[str, Any]:
+        *_, row = self.rows()
+        return row
+
+
+def median_loss(losses: np.ndarray) -> np.ndarray:
+    """Median over the members still training (stopped members hold NaN)."""
+    if losses.shape[0] == 1:
+        return losses[0].astype(np.float64)
+    out = np.full(losses.shape[1], np.nan)
+    alive = ~np.all(np.isnan(losses), axis=0)
+    if alive.any():
+        out[alive] = np.nanmedian(losses[:, alive], axis=0)
+    return out

@@ -1,0 +1,68 @@
+"""Seed-style text: the log line every few epochs and the closing summary (CLI text output, TUI log pane)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .config import RunConfig
+
+
+def log_interval(epochs: int) -> int:
+    """Log about ten lines a run, at round epochs (90 -> 10, 201 -> 20, 2000 -> 200), as the seed does."""
+    raw = max(1, epochs // 10)
+    magnitude = 10 ** int(math.log10(raw))
+    for step in (1, 2, 5, 10):
+        if raw <= step * magnitude:
+            return step * magnitude
+    return raw
+
+
+def should_log(epoch: int, total: int, every: int) -> bool:
+    return epoch == 1 or epoch % every == 0 or epoch == total
+
+
+def _num(value: float | None, digits: int = 4) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "nan"
+    return f"{value:.{digits}g}" if abs(value) >= 1e4 or (0 < abs(value) < 1e-3) else f"{value:.{digits}f}".rstrip("0").rstrip(".") or "0"
+
+
+def format_row(config: RunConfig, row: dict[str, Any]) -> str:
+    """One epoch as the seed would log it (with labels that match their values)."""
+    epoch = row["epoch"]
+    if not config.spec.is_torch:
+        return (f"iteration {epoch:>4}  weight {row['weight']:.3f}  error {row['error']:+.3f}")
+    parts = [f"epoch {epoch:>{len(str(config.epochs))}}"]
+    if "weight" in row:
+        parts += [f"weight {row['weight']:.3f}", f"bias {row['bias']:+.3f}", f"grad {row['grad']:+.3f}"]
+    parts.append(f"loss {_num(row['loss'])}")
+    if "losses" in row:
+        finite = [v for v in row["losses"] if v is not None and math.isfinite(v)]
+        if finite:
+            parts.append(f"(seeds {_num(min(finite))}..{_num(max(finite))})")
+    return "  ".join(parts)
+
+
+def format_summary(config: RunConfig, result: Any) -> str:
+    """The closing lines: how the run ended and what it learned."""
+    lines = []
+    status = result.status
+    if not config.spec.is_torch:
+        w = result.params[0][0]
+        if status == "converged":
+            lines.append(f"converged after {result.epochs} iterations: |error| <= {config.tolerance:g}")
+        else:
+            lines.append(f"{status} after {result.epochs} iterations without reaching |error| <= {config.tolerance:g}")
+        lines.append(f"y = weight * x:  {w * config.sample_x:.4f} = {w:.4f} x {config.sample_x:g}")
+    else:
+        lines.append(f"{status} after {result.epochs} epochs: loss {_num(result.loss)} "
+                     f"({result.seconds:.3f} s training, {result.backend})")
+        if not config.hidden:
+            lines.append(f"learned y = {result.params[0][0]:.4f} x {result.params[1][0]:+.4f}")
+    if result.hint:
+        lines.append(f"hint: {result.hint}")
+    if result.runs:
+        done = sum(1 for r in result.runs if r["status"] != "diverged")
+        lines.append(f"{len(result.runs)} seeds: {done} finished, {len(result.runs) - done} diverged")
+    return "\n".join(lines)
