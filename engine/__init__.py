@@ -14,6 +14,7 @@ from .controller import (COMPLETED, CONVERGED_STATE, DIVERGED_STATE, FAILED, FIN
 from .data import Dataset, eval_grid, make_data
 from .examples import EXAMPLES, Example, example_ids, get_example
 from .history import Change, History
+from .learner import preload
 from .metrics import MetricChunk
 from .report import format_row, format_summary, log_interval, should_log
 
@@ -22,5 +23,5 @@ __all__ = [
     "COMPLETED", "CONVERGED_STATE", "DIVERGED_STATE", "FAILED", "FINAL_STATES", "LOADING", "PAUSED", "READY",
     "RUNNING", "STOPPED", "Event", "HyperChanged", "Progress", "RunController", "RunResult", "StateChanged",
     "Dataset", "eval_grid", "make_data", "EXAMPLES", "Example", "example_ids", "get_example",
-    "Change", "History", "MetricChunk", "format_row", "format_summary", "log_interval", "should_log",
+    "Change", "History", "preload", "MetricChunk", "format_row", "format_summary", "log_interval", "should_log",
 ]

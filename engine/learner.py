@@ -159,3 +159,12 @@ def make_learner(config: RunConfig) -> Learner:
     from .trainer import AutogradLearner
 
     return AutogradLearner(config)
+
+
+def preload() -> None:
+    """Import torch and get the compiled kernel ready (compile or cache load), so the first run starts
+    at once. Call it from a background thread after the app's first frame; it is safe to call twice."""
+    from .config import RunConfig as _RunConfig
+
+    learner = make_learner(_RunConfig.for_example("parabola-relu", epochs=1))
+    learner.train(1)
