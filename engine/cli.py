@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import threading
 import tomllib
@@ -127,17 +128,23 @@ def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
 
     if fmt == "text":
         print(config.describe(), flush=True)
-    worker = threading.Thread(target=_run_quietly, args=(controller,), name="nudge-train", daemon=True)
-    worker.start()
-    interrupted = False
-    try:
-        while worker.is_alive():
-            worker.join(0.05)
-            emit(controller.drain())
-    except KeyboardInterrupt:
-        interrupted = True
+    # Ctrl-C asks the run to stop (it does within an epoch) instead of raising KeyboardInterrupt wherever
+    # the main thread happens to be, so output is never cut mid-line and the summary still prints.
+    interrupted = threading.Event()
+
+    def on_sigint(_signum, _frame) -> None:
+        interrupted.set()
         controller.stop()
-        worker.join()
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    finished = threading.Event()
+    worker = threading.Thread(target=_run_quietly, args=(controller, finished), name="nudge-train", daemon=True)
+    worker.start()
+    try:
+        while not finished.wait(0.05):
+            emit(controller.drain())
+    finally:
+        signal.signal(signal.SIGINT, previous)
     emit(controller.drain())
     if controller.error is not None:
         print(f"nudge: training failed: {type(controller.error).__name__}: {controller.error}", file=sys.stderr)
@@ -148,16 +155,18 @@ def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
         print(json.dumps(result.to_json()), flush=True)
     else:
         print(format_summary(config, result), flush=True)
-    if interrupted:
+    if interrupted.is_set():
         return EXIT_INTERRUPTED
     return EXIT_DIVERGED if result.status == DIVERGED_STATE else EXIT_OK
 
 
-def _run_quietly(controller: RunController) -> None:
+def _run_quietly(controller: RunController, finished: threading.Event) -> None:
     try:
         controller.run()
     except BaseException:  # recorded on controller.error and reported by the main thread
         pass
+    finally:
+        finished.set()
 
 
 def _json_row(row: dict[str, Any]) -> dict[str, Any]:

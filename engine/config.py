@@ -36,6 +36,7 @@ def _float(name: str, value: Any, lo: float, hi: float, lo_open: bool = False, h
     lo_s = f"{'>' if lo_open else '>='} {lo:g}"
     hi_s = f"{'<' if hi_open else '<='} {hi:g}"
     allowed = f"expected a number {lo_s} and {hi_s}"
+    original = value
     if isinstance(value, bool):
         raise _fail(name, value, allowed)
     if isinstance(value, str):
@@ -50,14 +51,15 @@ def _float(name: str, value: Any, lo: float, hi: float, lo_open: bool = False, h
         raise _fail(name, value, allowed)
     value = float(value)
     if not math.isfinite(value):
-        raise _fail(name, value, allowed)
+        raise _fail(name, original, allowed)
     if value < lo or value > hi or (lo_open and value == lo) or (hi_open and value == hi):
-        raise _fail(name, value, allowed)
+        raise _fail(name, original, allowed)
     return value
 
 
 def _int(name: str, value: Any, lo: int, hi: int) -> int:
     allowed = f"expected a whole number from {lo:,} to {hi:,}"
+    original = value
     if isinstance(value, bool):
         raise _fail(name, value, allowed)
     if isinstance(value, str):
@@ -71,7 +73,7 @@ def _int(name: str, value: Any, lo: int, hi: int) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if not isinstance(value, int) or not lo <= value <= hi:
-        raise _fail(name, value, allowed)
+        raise _fail(name, original, allowed)
     return value
 
 

@@ -136,6 +136,9 @@ def divergence_hint(config: RunConfig, epoch: int, loss: float) -> str:
     what = "became NaN" if math.isnan(loss) else "became infinite" if math.isinf(loss) else f"exploded to {loss:.3g}"
     if not config.spec.is_torch:
         return f"the error {what} at iteration {epoch}; try a smaller step"
+    if not config.zero_grad:
+        return (f"the loss {what} at epoch {epoch}: with zero-grad off, gradients pile up from step to step; "
+                f"turn zero-grad back on, or try a learning rate of {config.lr / 10:g}")
     return (f"the loss {what} at epoch {epoch}: the learning rate ({config.lr:g}) is probably too high; "
             f"try {config.lr / 10:g}")
 

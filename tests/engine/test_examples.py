@@ -1,0 +1,97 @@
+"""Every example of the seed runs to completion and learns what it teaches; a seed fixes the run."""
+
+import numpy as np
+import pytest
+
+from engine import RunConfig, RunController, make_data
+from engine.examples import EXAMPLES
+
+
+def run(example, **overrides):
+    return RunController(RunConfig.for_example(example, **overrides)).run()
+
+
+@pytest.mark.parametrize("example", [e.id for e in EXAMPLES])
+def test_every_example_runs_to_the_end(example):
+    config = RunConfig.for_example(example)
+    result = RunController(config).run()
+    assert result.status in ("completed", "converged")
+    assert result.epochs <= config.epochs
+    assert np.isfinite(result.loss)
+    assert result.seconds > 0
+
+
+def test_linear_3x_learns_a_weight_of_3():
+    result = run("linear-3x")
+    assert abs(result.params[0][0] - 3.0) < 0.01
+    assert abs(result.params[1][0]) < 0.05
+
+
+def test_nudge_3x_converges_within_its_tolerance_and_logs_each_iteration():
+    controller = RunController(RunConfig.for_example("nudge-3x", seed=3))
+    result = controller.run()
+    assert result.status == "converged"
+    weight = result.params[0][0]
+    assert abs(3.0 * weight - 9.0) <= 0.1
+    history = controller.history
+    assert list(history.epoch) == list(range(1, result.epochs + 1))
+    errors = history.column("error")
+    assert abs(errors[-1]) <= 0.1 and all(abs(e) > 0.1 for e in errors[:-1])
+    # Each iteration moves the weight by exactly one step toward the target.
+    assert np.allclose(np.diff(history.column("weight")), 0.05)
+
+
+def test_nudge_3x_that_cannot_converge_stops_at_its_iteration_cap():
+    result = run("nudge-3x", step=0.001, epochs=20)
+    assert result.status == "completed" and result.epochs == 20
+
+
+def test_parabola_relu_fits_the_parabola():
+    assert run("parabola-relu").loss < 1.0
+
+
+def test_linear_noisy_settles_near_the_noise_not_at_zero():
+    result = run("linear-noisy")
+    assert 0.05 < result.loss < 3.0
+    assert abs(result.params[0][0] - 1.0) < 0.3
+
+
+@pytest.mark.parametrize("example", ["parabola-noisy", "linear-3x"])
+def test_same_seed_same_run_other_seed_other_run(example):
+    a, b, c = run(example, seed=5, epochs=50), run(example, seed=5, epochs=50), run(example, seed=6, epochs=50)
+    assert a.params == b.params and a.loss == b.loss
+    assert a.params != c.params
+
+
+def test_noise_comes_from_the_run_seed():
+    config = RunConfig.for_example("parabola-noisy")
+    assert np.array_equal(make_data(config).y, make_data(config).y)
+    assert not np.array_equal(make_data(config).y, make_data(config, seed=1).y)
+    clean = make_data(config.with_values(noise=0))
+    assert np.array_equal(clean.y, clean.x**2)
+
+
+def test_one_weight_models_report_weight_bias_and_the_gradient_of_the_training_loss():
+    controller = RunController(RunConfig.for_example("linear-3x", epochs=5))
+    controller.run()
+    w, b, g = (controller.history.column(n)[-1] for n in ("weight", "bias", "grad"))
+    x = np.arange(1.0, 7.0)
+    assert g == pytest.approx(np.mean(-2 * x * (3 * x - (w * x + b))), rel=1e-6)
+    assert controller.result.params[0][0] == pytest.approx(w, abs=1e-6)
+
+
+def test_optimizer_batch_and_activation_choices_all_train():
+    for overrides in ({"optimizer": "adam", "lr": 0.01}, {"batch_size": 0, "lr": 0.01}, {"batch_size": 4},
+                      {"activation": "tanh"}, {"activation": "leaky_relu,identity"}, {"weight_decay": 0.01}):
+        result = run("parabola-relu", epochs=200, **overrides)
+        assert result.status == "completed" and np.isfinite(result.loss), overrides
+
+
+def test_predictions_over_the_evaluation_grid_do_not_touch_training():
+    controller = RunController(RunConfig.for_example("parabola-relu", epochs=50))
+    controller.run()
+    xs = np.linspace(-10, 10, 41)
+    before = controller.result.params
+    ys = controller.predict(xs)
+    assert ys.shape == (1, 41) and np.all(np.isfinite(ys))
+    assert controller.learner.params() == before
