@@ -35,6 +35,7 @@ class KernelLearner(Learner):
         self.Y = np.ascontiguousarray(np.stack([d.y for d in self.data]), np.float32)
         self._trace_width = 2 if self.is_one_weight else 0
         self._set_limit(self.initial_losses())
+        self._train(0)  # compile, or load from numba's cache, now: it is set-up, not training time
 
     def _train(self, epochs: int, stop: threading.Event | None = None) -> MetricChunk:
         c = self.config
