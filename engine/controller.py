@@ -328,9 +328,10 @@ class RunController:
             loss = float(learner.last_loss[0]) if learner.members == 1 else float(np.nanmedian(learner.last_loss))
         runs = []
         if learner.members > 1:
+            # A member that neither converged nor diverged ended as the run did (completed, or stopped).
+            unfinished = STOPPED if status == STOPPED else COMPLETED
             for k, seed in enumerate(learner.seeds):
-                member = {"diverged": DIVERGED_STATE, "converged": CONVERGED_STATE}.get(statuses[k], status
-                                                                                       if status == STOPPED else COMPLETED)
+                member = {DIVERGED: DIVERGED_STATE, CONVERGED: CONVERGED_STATE}.get(statuses[k], unfinished)
                 runs.append({"seed": seed, "status": member, "loss": _finite(float(learner.last_loss[k])),
                              "epochs": learner.stopped_at[k] or learner.epoch, "params": learner.params(k)})
         self.result = RunResult(status=status, epochs=learner.epoch, loss=float(loss), params=learner.params(0),
