@@ -4,7 +4,8 @@ The reference is written here, independently of the engine: `nn.Sequential` buil
 `torch.manual_seed(seed)`, a plain loop (zero_grad, forward, mean squared error, backward, step) per batch
 in data order, and `torch.optim.SGD` / `torch.optim.Adam`. Every setting must agree with it to 1e-5 over
 its first 20 epochs (absolute on parameters, relative where they are large); the seed notebook's default
-runs must agree over their full length to 1e-4.
+runs must agree over their full length to 1e-4. Many members train together on the lockstep kernel; each
+must come out bit for bit what it gets trained alone.
 """
 
 from __future__ import annotations
@@ -341,3 +342,132 @@ def test_seed_linear_3x_matches_torch_over_all_201_epochs():
     run = check_against_torch([1, 1], [], seed=0, x=x, y=3 * x, phases=[(201, 0.01, 0.2)], tol=TOL_SEED)
     weight, bias = run.params[0]
     assert abs(weight - 3) < 0.05 and abs(bias) < 0.2  # it learns f(x) = 3x
+
+
+# ----------------------------------------------------------------------------------------- many members in lockstep
+
+
+def seeds_data(K, seed=11):
+    """K members' data: the parabola's x, each member's own y (scaled, some with a little noise)."""
+    rng = np.random.default_rng(seed)
+    scales = rng.uniform(0.2, 1.5, K).astype(np.float32)
+    ys = [(PARABOLA_Y * s + rng.normal(0, 0.5, PARABOLA_X.shape) * (k % 2)).astype(np.float32)
+          for k, s in enumerate(scales)]
+    return [PARABOLA_X] * K, ys
+
+
+def assert_lockstep_equals_alone(sizes, acts, seeds, xs, ys, calls, steps=None, **settings):
+    """Train the members together (K > 1: the lockstep kernel) and each alone (K = 1: the scalar kernel),
+    one call per (epochs, lr, momentum) in calls, and hold every output and every kept buffer equal to the
+    bit. steps: the members' optimizer step counts to start from (Adam's bias corrections)."""
+    p0s = [flat(build(sizes, acts, s)) for s in seeds]
+    together = Members(sizes, acts, p0s, xs, ys)
+    alone = [Members(sizes, acts, [p0], [x], [y]) for p0, x, y in zip(p0s, xs, ys)]
+    if steps is not None:
+        together.steps[:] = steps
+        for run, step in zip(alone, steps):
+            run.steps[:] = step
+    outputs = []
+    for epochs, lr, momentum in calls:
+        got = together.train(epochs, lr, momentum, **settings)
+        for k, run in enumerate(alone):
+            want = run.train(epochs, lr, momentum, **settings)
+            for what, g, w in zip(("losses", "trace", "done"), got, want):
+                np.testing.assert_array_equal(g[k], w[0], err_msg=f"member {k}: {what}")
+            for what in ("params", "state", "steps", "active"):
+                np.testing.assert_array_equal(getattr(together, what)[k], getattr(run, what)[0],
+                                              err_msg=f"member {k}: {what}")
+        outputs.append(got)
+    return together, outputs
+
+
+RELU_NET = ([1, 10, 10, 1], ["relu", "relu"])
+
+
+@pytest.mark.parametrize(
+    "settings, calls",
+    [
+        ({}, [(150, 0.001, 0.1), (50, 0.0005, 0.9)]),
+        ({"weight_decay": 0.05}, [(100, 0.001, 0.5), (50, 0.002, 0.0)]),
+        ({"optimizer": "adam"}, [(100, 0.01, 0.0), (50, 0.003, 0.0)]),
+        ({"optimizer": "adam", "weight_decay": 0.05, "batch_size": 3}, [(100, 0.01, 0.0)]),
+        ({"batch_size": 4}, [(150, 0.002, 0.9)]),
+        ({"batch_size": 11}, [(150, 0.005, 0.9)]),
+        ({"zero_grad": False}, [(60, 1e-5, 0.1), (40, 2e-5, 0.5)]),
+        ({"zero_grad": False, "optimizer": "adam", "batch_size": 3}, [(100, 0.001, 0.0)]),
+    ],
+    ids=["sgd-momentum", "sgd-weight-decay", "adam", "adam-wd-minibatch", "minibatch", "full-batch",
+         "no-zero-grad", "adam-no-zero-grad"],
+)
+def test_64_members_in_lockstep_each_equal_their_own_run(settings, calls):
+    # 64 seeds as the many-seed runs use them: four full blocks of lanes, each member on its own data
+    xs, ys = seeds_data(64)
+    together, _ = assert_lockstep_equals_alone(*RELU_NET, range(64), xs, ys, calls, **settings)
+    assert together.active.all()
+
+
+@pytest.mark.parametrize("act", list(kernel.ACT_CODES))
+def test_every_activation_in_lockstep_equals_its_own_run(act):
+    xs, ys = seeds_data(20)  # a full block and a mostly idle one
+    assert_lockstep_equals_alone([1, 6, 5, 1], [act, act], range(20), xs, ys, [(40, 0.002, 0.5)])
+
+
+@pytest.mark.parametrize(
+    "sizes, acts",
+    [
+        ([1, 1], []),
+        ([1, 2, 1], ["sigmoid"]),
+        ([1, 16, 1], ["tanh"]),
+        ([1, 5, 3, 7, 1], ["leaky_relu", "sigmoid", "relu"]),
+    ],
+    ids=["linear", "2-sigmoid", "16-tanh", "5-3-7-mixed"],
+)
+def test_every_layer_pattern_in_lockstep_equals_its_own_run(sizes, acts):
+    xs, ys = seeds_data(5)
+    assert_lockstep_equals_alone(sizes, acts, range(5), xs, ys, [(40, 0.001, 0.5)])
+
+
+def test_members_on_their_own_x_and_step_counts_in_lockstep_equal_their_own_runs():
+    # different x rows per member, and Adam resumed from different step counts (per-lane bias corrections)
+    rng = np.random.default_rng(3)
+    K = 18
+    xs = [np.sort(rng.uniform(-4, 4, 11)).astype(np.float32) for _ in range(K)]
+    ys = [(x**2).astype(np.float32) for x in xs]
+    assert_lockstep_equals_alone(*RELU_NET, range(K), xs, ys, [(50, 0.01, 0.0)], steps=np.arange(K) * 7,
+                                 optimizer="adam")
+
+
+def test_members_that_diverge_in_lockstep_stop_while_the_others_go_on():
+    K, epochs, limit = 40, 60, 1e6
+    xs = [PARABOLA_X] * K
+    # targets from tiny to large: at this learning rate the large ones blow up, at different epochs
+    ys = [(PARABOLA_Y * np.float32(10.0 ** (k / 10 - 2))).astype(np.float32) for k in range(K)]
+    together, outputs = assert_lockstep_equals_alone(*RELU_NET, range(K), xs, ys,
+                                                     [(epochs, 0.02, 0.9), (10, 0.001, 0.0)], loss_limit=limit)
+    (losses, _, done), (_, _, done_after) = outputs
+    stopped = together.active == 0
+    assert 0 < stopped.sum() < K  # some diverged, the rest trained on
+    assert len(set(done[stopped].tolist())) > 1 and done[stopped].max() < epochs  # at different epochs
+    assert (done[~stopped] == epochs).all() and np.isfinite(losses[~stopped]).all()
+    for k in np.flatnonzero(stopped):
+        assert np.isnan(losses[k, done[k]:]).all()
+        assert not losses[k, done[k] - 1] <= limit
+    assert (done_after[stopped] == 0).all() and (done_after[~stopped] == 10).all()  # later calls skip them
+
+
+def test_each_variant_is_compiled_only_for_the_runs_that_need_it():
+    code = """
+import numpy as np
+from engine import kernel
+K = {K}
+sizes = np.array([1, 1], np.int64)
+kernel.train(np.zeros((K, 2), np.float32), np.zeros((K, 6), np.float32), np.zeros(K, np.int64),
+             np.ones(K, np.uint8), sizes, np.zeros(0, np.int64), np.ones((K, 3), np.float32),
+             np.ones((K, 3), np.float32), 2, 0.01, 0.0, 0.0, 0, 1, True, 1e30, np.zeros((K, 2)),
+             np.zeros((K, 2, 0), np.float32), np.zeros(K, np.int64))
+print(sorted(kernel._kernels))
+"""
+    for K, want in ((1, "['scalar']"), (3, "['lanes']")):
+        out = subprocess.run([sys.executable, "-c", code.format(K=K)], cwd=ROOT, capture_output=True, text=True,
+                             check=True)
+        assert out.stdout.strip() == want
