@@ -122,6 +122,16 @@ class RunController:
     def is_final(self) -> bool:
         return self._state in FINAL_STATES
 
+    @property
+    def pace(self) -> float | None:
+        """Epochs a second the run is held to, or None for as fast as it goes."""
+        return self._pace
+
+    @property
+    def paused(self) -> bool:
+        """Whether a pause was asked for (the state follows at the next chunk boundary)."""
+        return self._paused
+
     def pause(self) -> None:
         with self._cond:
             self._paused = True

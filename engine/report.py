@@ -44,21 +44,23 @@ def format_row(config: RunConfig, row: dict[str, Any]) -> str:
     return "  ".join(parts)
 
 
-def format_summary(config: RunConfig, result: Any) -> str:
-    """The closing lines: how the run ended and what it learned."""
+def format_summary(config: RunConfig, result: Any, timing: bool = True) -> str:
+    """The closing lines: how the run ended and what it learned. `timing=False` leaves out the seconds
+    (a screen that must look the same every time)."""
     lines = []
     status = result.status
+    word = {"completed": "finished"}.get(status, status)
     if not config.spec.is_torch:
         w = result.params[0][0]
         if status == "converged":
             lines.append(f"converged after {result.epochs} iterations: |error| <= {config.tolerance:g}")
         else:
-            lines.append(f"{status} after {result.epochs} iterations without reaching |error| <= {config.tolerance:g}")
+            lines.append(f"{word} after {result.epochs} iterations without reaching |error| <= {config.tolerance:g}")
         lines.append(f"y = weight * x:  {w * config.sample_x:.4f} = {w:.4f} x {config.sample_x:g}")
     else:
-        lines.append(f"{status} after {result.epochs} epochs: loss {_num(result.loss)} "
-                     f"({result.seconds:.3f} s training, {result.backend})")
-        if not config.hidden:
+        took = f" ({result.seconds:.3f} s training, {result.backend})" if timing else ""
+        lines.append(f"{word} after {result.epochs} epochs: loss {_num(result.loss)}{took}")
+        if not config.hidden and status != "diverged":
             lines.append(f"learned y = {result.params[0][0]:.4f} x {result.params[1][0]:+.4f}")
     if result.hint:
         lines.append(f"hint: {result.hint}")

@@ -1,7 +1,6 @@
 """The `nudge` command's surface, as scripts rely on it: output formats and exit codes."""
 
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -1,0 +1,159 @@
+"""Numbers behind the charts: downsampling, EMA smoothing, log10 of the loss, axis ticks, limits."""
+
+import math
+
+import numpy as np
+import pytest
+
+from tui.series import (clip_curve, downsample, ema, fit_limits, format_count, format_power, format_tick,
+                        int_ticks, log_ticks, loss_view, nice_ticks, safe_log10)
+
+
+def test_downsample_leaves_a_short_series_alone():
+    x, y = np.arange(10.0), np.arange(10.0) ** 2
+    dx, dy = downsample(x, y, 50)
+    assert dx.tolist() == x.tolist() and dy.tolist() == y.tolist()
+
+
+def test_downsample_keeps_about_the_budget_and_the_ends():
+    x = np.arange(1, 20_001, dtype=float)
+    y = np.exp(-x / 5000)
+    dx, dy = downsample(x, y, 80)
+    assert len(dx) <= 80
+    assert dx[0] == 1 and dx[-1] == 20_000
+    assert np.all(np.diff(dx) > 0)
+
+
+def test_downsample_never_loses_a_spike_or_the_lowest_point():
+    x = np.arange(10_000, dtype=float)
+    y = np.ones(10_000)
+    y[4321] = 1e6
+    y[7777] = 1e-9
+    _, dy = downsample(x, y, 40)
+    assert dy.max() == 1e6 and dy.min() == 1e-9
+
+
+def test_downsample_drops_non_finite_points():
+    dx, dy = downsample(np.arange(5.0), np.array([1, np.nan, np.inf, 2, 3.0]), 10)
+    assert dx.tolist() == [0, 3, 4] and dy.tolist() == [1, 2, 3]
+
+
+def test_ema_starts_at_the_first_value_and_follows():
+    out = ema(np.array([10.0, 0.0, 0.0]), weight=0.5)
+    assert out.tolist() == [10.0, 5.0, 2.5]
+
+
+def test_ema_skips_non_finite_values():
+    out = ema(np.array([np.nan, 4.0, np.inf, 0.0]), weight=0.5)
+    assert math.isnan(out[0]) and math.isnan(out[2])
+    assert out[1] == 4.0 and out[3] == 2.0
+
+
+def test_ema_weight_must_be_below_one():
+    with pytest.raises(ValueError):
+        ema(np.ones(3), weight=1.0)
+
+
+def test_log10_of_the_loss_floors_zero_and_drops_infinity():
+    out = safe_log10(np.array([100.0, 0.0, -1.0, np.inf, np.nan]))
+    assert out[0] == 2.0 and out[1] == -12.0 and out[2] == -12.0
+    assert math.isnan(out[3]) and math.isnan(out[4])
+
+
+def test_log_ticks_are_labelled_in_loss_units():
+    ticks, labels = log_ticks(-3.2, 2.1, max_ticks=6)
+    assert labels == ["0.001", "0.01", "0.1", "1", "10", "100"]
+    assert ticks == pytest.approx([-3, -2, -1, 0, 1, 2])
+
+
+def test_log_ticks_thin_out_over_many_decades():
+    ticks, labels = log_ticks(-10, 6, max_ticks=4)
+    assert 2 <= len(ticks) <= 4
+    assert all(label.startswith("1e") or label in ("1", "10", "100", "1000", "0.1", "0.01", "0.001")
+               for label in labels)
+
+
+def test_log_ticks_within_one_decade_use_intermediate_values():
+    ticks, labels = log_ticks(math.log10(1.5), math.log10(9), max_ticks=5)
+    assert labels == ["2", "5"]
+
+
+def test_format_power_writes_short_numbers():
+    assert [format_power(k) for k in (-3, 0, 2, -6, 7)] == ["0.001", "1", "100", "1e-06", "1e+07"]
+
+
+def test_int_ticks_are_round_epochs():
+    assert int_ticks(0, 2000, 5) == [0, 500, 1000, 1500, 2000]
+    assert int_ticks(0, 90, 6) == [0, 20, 40, 60, 80]
+    assert int_ticks(0, 1, 4) == [0, 1]
+
+
+def test_nice_ticks_are_round_numbers_within_the_range():
+    assert nice_ticks(-1, 6, 5) == [0, 2, 4, 6]
+    assert nice_ticks(-10, 10, 6) == [-10, -5, 0, 5, 10]
+    assert nice_ticks(-5.1, 20.1, 4) == [0, 10, 20]
+    assert nice_ticks(3, 3, 4) == []
+
+
+def test_format_tick_is_short():
+    assert [format_tick(v) for v in (0.0, 2.5, -10.0, 12345.0, 7.9e9)] == ["0", "2.5", "-10", "1.234e+04", "7.9e+09"]
+
+
+def test_format_count_shortens_big_epoch_counts():
+    assert [format_count(n) for n in (1500, 20_000, 1_500_000)] == ["1500", "20k", "1.5M"]
+
+
+def test_loss_view_in_log_scale_plots_log10_with_ticks_in_loss_units():
+    epochs = np.arange(1, 101)
+    loss = 10.0 ** -(epochs / 25.0)  # from 0.9 down to 1e-4
+    view = loss_view(epochs, loss, budget=50, log=True, smooth=False, rows=12)
+    assert len(view.x) <= 50
+    assert view.y.max() <= 0 and view.y.min() == pytest.approx(-4)
+    assert "0.001" in view.ylabels
+    assert view.raw_x is None
+
+
+def test_loss_view_linear_starts_the_axis_at_zero():
+    view = loss_view(np.arange(1, 11), np.linspace(5, 1, 10), budget=40, log=False, smooth=False)
+    assert view.ylim[0] == 0.0 and view.ylim[1] == 5.0
+    assert view.ylabels == ["0", "2", "4"]
+
+
+def test_loss_view_linear_labels_huge_losses_briefly():
+    view = loss_view(np.arange(1, 4), np.array([1.0, 1e5, 7.96e9]), budget=40, log=False, smooth=False, rows=8)
+    assert view.ylabels[-1] == "6e+09" and all(len(label) <= 6 for label in view.ylabels)
+
+
+def test_loss_view_smoothed_keeps_the_raw_line_underneath():
+    rng = np.random.default_rng(0)
+    loss = 1.0 + rng.random(500)
+    view = loss_view(np.arange(1, 501), loss, budget=60, log=False, smooth=True)
+    assert view.raw_y is not None and len(view.raw_y) <= 60
+    assert np.std(np.diff(view.y)) < np.std(np.diff(view.raw_y))
+
+
+def test_loss_view_survives_a_diverged_run():
+    loss = np.array([1.0, 10.0, 1e30, np.inf, np.nan])
+    view = loss_view(np.arange(1, 6), loss, budget=20, log=True, smooth=True)
+    assert np.all(np.isfinite(view.y)) and view.ylim[1] == pytest.approx(30)
+
+
+def test_loss_view_of_nothing_is_empty():
+    view = loss_view(np.array([]), np.array([]), budget=20, log=True, smooth=False)
+    assert view.empty and view.ylim is None
+
+
+def test_fit_limits_hold_data_and_truth_with_a_margin():
+    lo, hi = fit_limits([np.array([0.0, 10.0]), np.array([-10.0, 90.0])], margin=0.1)
+    assert lo == pytest.approx(-20) and hi == pytest.approx(100)
+
+
+def test_fit_limits_of_a_single_point_are_not_degenerate():
+    lo, hi = fit_limits([np.array([9.0])])
+    assert lo < 9 < hi
+
+
+def test_a_wild_model_curve_is_held_just_outside_the_chart():
+    out = clip_curve(np.array([1e30, -1e30, 5.0, np.nan]), (0.0, 10.0))
+    assert out[0] == pytest.approx(10.5) and out[1] == pytest.approx(-0.5) and out[2] == 5.0
+    assert math.isnan(out[3])

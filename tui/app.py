@@ -1,0 +1,458 @@
+"""nudge's terminal app: composition, keys, and the wiring between the form, the worker and the charts.
+
+The metric road, end to end:
+  1. `_train` (a Textual thread worker) calls `controller.run()`: the engine trains in chunks of epochs
+     and appends each chunk to its event buffer. No widget is touched from that thread.
+  2. `_tick` (a `set_interval` timer on the UI, 10 a second, running only while a run is active) calls
+     `session.poll()`, which drains the buffer into the UI's own History and returns what changed.
+  3. New epochs mark both charts dirty; at most `chart_fps` times a second (1 to 6, from a byte budget:
+     see tui/traffic.py) the dirty charts rebuild their plot from the history (cut to about one point
+     per column) and repaint.
+So the frame cost stays flat however fast training runs, and a paused or idle app draws nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList
+
+from engine import EXAMPLES, ConfigError, RunConfig, get_example
+
+from .messages import TorchReady
+from .presets import DEFAULT_SPEED, MARKER_NAMES, SPEEDS, SPEEDS_BY_NAME, Speed, lr_step, next_marker, next_speed
+from .session import TRAIN_THREAD_NAME, RunSession, warm_up
+from .traffic import budget_for, chart_rate, fixed_rate
+from .widgets import (ChartPanel, ExampleInfoScreen, ExamplePicker, FitChart, HelpScreen, LogPane, LossChart,
+                      ParamsForm, StatusLine, TooSmall, status_text, too_small)
+
+TICK_SECONDS = 0.1  # how often the UI drains the engine's buffer
+STATUS_FPS = 4.0  # routine status-line rewrites a second while running
+STOP_WAIT_SECONDS = 0.5  # how long quitting or switching waits for the worker to return
+ROOMY = (110, 34)  # from this size on, panels get more room
+
+
+class NudgeApp(App[int]):
+    """Pick an example, tune it, press space, watch it learn."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "nudge"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("space", "toggle_run", "Run/Pause", tooltip="Start a run, or pause and resume it"),
+        Binding("n", "step", "Step", tooltip="Train one epoch, then pause"),
+        Binding("r", "reset", "Reset", tooltip="Stop, and start over with new weights from the seed"),
+        Binding("plus,equals_sign", "lr(1)", "LR", key_display="+/-",
+                tooltip="Learning rate up / down a preset, live during a run"),
+        Binding("minus", "lr(-1)", "LR down", show=False),
+        Binding("s", "speed", "Speed"),
+        Binding("l", "toggle_log", "Log scale", show=False),
+        Binding("e", "toggle_smooth", "Smoothing", show=False),
+        Binding("m", "cycle_marker", "Marker", show=False),
+        Binding("i", "about", "About example", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("f1", "help", "Help", show=False, priority=True),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    #: The help screen's table, in a person's words; a test checks that every binding above is in it.
+    HELP_KEYS = [
+        ("space", "start a run; pause / resume it"),
+        ("n", "one epoch (pauses first)"),
+        ("r", "reset: stop, new initial weights from the seed, apply the form"),
+        ("+ / -", "learning rate up / down a preset (0.0001 … 1), live during a run"),
+        ("s", "speed: slow, watch, fast, max (changes a run in progress)"),
+        ("l", "loss chart: log scale on / off"),
+        ("e", "loss chart: EMA smoothing on / off"),
+        ("m", "chart marker: braille, blocks, dots, solid (for terminals that draw braille badly)"),
+        ("i", "about the current example"),
+        ("tab / shift+tab", "move between the example list, the form fields, the charts and the log"),
+        ("enter", "in the list: load the example; in a field: apply it"),
+        ("escape", "leave the form (so the keys above work again)"),
+        ("ctrl+p", "command palette: every action by name"),
+        ("? / f1", "this help"),
+        ("q / ctrl+q", "quit (stops the run first)"),
+    ]
+
+    def __init__(self, config: RunConfig, *, preload: bool = True, chart_fps: float | None = None,
+                 speed: str = DEFAULT_SPEED.name) -> None:
+        """`preload`: warm torch up in the background after the first frame. `chart_fps`: fix the chart
+        repaints a second during a run (default: NUDGE_CHART_FPS, else a byte budget decides, see
+        tui/traffic.py). `speed`: a preset name."""
+        super().__init__()
+        self.config = config  # the example's settings as loaded (from the CLI or the list)
+        self.session = RunSession(config)
+        self.speed: Speed = SPEEDS_BY_NAME[speed]
+        self.fixed_chart_fps = chart_fps if chart_fps is not None else fixed_rate()
+        self.chart_budget = budget_for()
+        self.preload = preload
+        self.torch_loading = False
+        self._timer: Timer | None = None
+        self._last_draw = 0.0
+        self._last_status = 0.0
+
+    # -- layout -----------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                yield ExamplePicker(self.config.example, id="examples")
+                yield ParamsForm(self.config, id="form")
+            with Vertical(id="main"):
+                yield ChartPanel(LossChart(id="loss"), id="loss-panel")
+                yield ChartPanel(FitChart(self.config, id="fit"), id="fit-panel")
+                yield LogPane(id="log")
+        yield TooSmall(id="too-small")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def form(self) -> ParamsForm:
+        return self.query_one(ParamsForm)
+
+    @property
+    def loss_chart(self) -> LossChart:
+        return self.query_one(LossChart)
+
+    @property
+    def fit_chart(self) -> FitChart:
+        return self.query_one(FitChart)
+
+    @property
+    def log_pane(self) -> LogPane:
+        return self.query_one(LogPane)
+
+    def on_mount(self) -> None:
+        self._timer = self.set_interval(TICK_SECONDS, self._tick, pause=True)
+        self._show_session()
+        self._fit_size(self.size.width, self.size.height)
+        self.query_one("#example-list", OptionList).focus()
+        if self.preload:
+            self.call_after_refresh(self._start_warm_up)
+
+    def on_resize(self, event) -> None:
+        self._fit_size(event.size.width, event.size.height)
+
+    def _fit_size(self, width: int, height: int) -> None:
+        small = too_small(width, height)
+        self.set_class(small, "-too-small")
+        self.set_class(width >= ROOMY[0] and height >= ROOMY[1], "-roomy")
+        if small:
+            self.query_one(TooSmall).show_size(width, height)
+
+    # -- torch, in the background -----------------------------------------------------------------------
+
+    def _start_warm_up(self) -> None:
+        self.torch_loading = True
+        self._update_status()
+        # A daemon thread, not a worker: an import cannot be interrupted, and quitting in the first
+        # second must not wait for torch to finish loading.
+        threading.Thread(target=self._warm_up, name="nudge-warm-up", daemon=True).start()
+
+    def _warm_up(self) -> None:
+        error = ""
+        try:
+            warm_up()
+        except Exception as exc:  # the first run will say what is wrong; the app keeps going
+            error = f"{type(exc).__name__}: {exc}"
+        try:
+            self.post_message(TorchReady(error))  # safe from any thread
+        except RuntimeError:  # the app has already closed its loop
+            pass
+
+    def on_torch_ready(self, message: TorchReady) -> None:
+        self.torch_loading = False
+        self._update_status()
+
+    # -- the run ----------------------------------------------------------------------------------------
+
+    def _show_session(self) -> None:
+        """Point the charts and the status line at the current session."""
+        s = self.session
+        unit = "epoch" if s.config.spec.is_torch else "iteration"
+        self.loss_chart.show(s.history, s.config.epochs, unit)
+        self.fit_chart.show(s.config, s.controller.predict if s.controller is not None else None)
+        self._redraw_charts(force=True)
+        self._update_status()
+
+    def _new_session(self, config: RunConfig) -> None:
+        """Drop the current run (asking its worker to stop) and get ready for a fresh one."""
+        self.session.stop()
+        self.session = RunSession(config)
+        self.log_pane.reset()
+        self.form.mark_pending(None)
+        self._show_session()
+
+    def _start(self, paused: bool = False) -> bool:
+        config = self.form.config
+        if config is None:
+            self._explain_form_errors()
+            return False
+        self._new_session(config)
+        controller = self.session.start(self.speed.pace(config.epochs), paused=paused)
+        self.fit_chart.set_model(controller.predict)
+        self.form.mark_pending(config)
+        self._train(self.session)
+        if self._timer is not None:
+            self._timer.resume()
+        self._tick()
+        return True
+
+    @work(thread=True, group="train", exit_on_error=False)
+    def _train(self, session: RunSession) -> None:
+        """The training thread: run the engine's loop until it ends or is stopped. Only the engine's
+        buffer carries anything back; no widget is touched here."""
+        thread = threading.current_thread()
+        name, thread.name = thread.name, TRAIN_THREAD_NAME
+        try:
+            assert session.controller is not None
+            session.controller.run()
+        except BaseException:  # noqa: BLE001 - the controller records it and reports FAILED
+            pass
+        finally:
+            thread.name = name
+            session.done.set()
+
+    def _tick(self) -> None:
+        """Drain the engine's buffer, log, mark charts dirty, redraw them at the chart rate."""
+        s = self.session
+        update = s.poll()
+        if update.lines:
+            self.log_pane.write_lines(update.lines)
+        if update.progress or update.changes:
+            self.loss_chart.mark_dirty()
+            self.fit_chart.mark_dirty()
+        self._redraw_charts(force=update.finished or bool(update.changes))
+        self._update_status(force=update.state_changed or bool(update.changes))
+        if update.finished:
+            self.form.mark_pending(None)
+        if not s.active and self._timer is not None:
+            self._timer.pause()
+
+    @property
+    def chart_fps(self) -> float:
+        """Chart repaints a second during a run: fixed, or what the byte budget allows at this size."""
+        if self.fixed_chart_fps is not None:
+            return self.fixed_chart_fps
+        cells = sum(c.size.area for c in (self.loss_chart, self.fit_chart) if c.display)
+        return chart_rate(cells, self.console.color_system, self.chart_budget)
+
+    def _redraw_charts(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_draw < 1.0 / self.chart_fps:
+            return
+        drew = self.loss_chart.redraw()
+        drew = self.fit_chart.redraw() or drew
+        if drew:
+            self._last_draw = now
+
+    def _update_status(self, force: bool = True) -> None:
+        """Rewrite the status line; the timer's routine updates (epoch, loss, rate) at most
+        STATUS_FPS times a second, since each one resends the whole line."""
+        now = time.monotonic()
+        if not force and now - self._last_status < 1.0 / STATUS_FPS:
+            return
+        self._last_status = now
+        s = self.session
+        config = s.config
+        knob = f"lr {s.lr:g}" if config.spec.is_torch else f"step {config.step:g}"
+        self.query_one(StatusLine).show(status_text(
+            state=s.state, epoch=s.epoch, total=config.epochs, loss=s.loss, eps=s.eps, speed=self.speed.name,
+            knob=knob, hint=s.hint, torch_loading=self.torch_loading and not s.started))
+
+    def _explain_form_errors(self) -> None:
+        errors = self.form.errors
+        first = next(iter(errors.values()), "the form has an invalid value")
+        self.notify(first, title="Cannot start: fix the form", severity="error")
+        self.form.focus_first_error()
+
+    # -- actions ----------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In a form field, + and - are typed into the field: keep them out of the footer there.
+        if action == "lr" and isinstance(self.focused, Input):
+            return False
+        return True
+
+    def action_toggle_run(self) -> None:
+        s = self.session
+        if s.active:
+            if s.paused:
+                s.resume()
+            else:
+                s.pause()
+            self._tick()
+        else:
+            self._start()
+
+    def action_step(self) -> None:
+        s = self.session
+        if not s.active:
+            if not self._start(paused=True):
+                return
+            s = self.session
+        s.step(1)
+        self._tick()
+
+    def action_reset(self) -> None:
+        config = self.form.config
+        if config is None:
+            self._explain_form_errors()
+            config = self.session.config
+        self._new_session(config)
+        if self._timer is not None:
+            self._timer.pause()
+
+    def action_lr(self, direction: int) -> None:
+        s = self.session
+        if not s.config.spec.is_torch:
+            self.notify("this example has no learning rate: it nudges by a fixed step", severity="warning")
+            return
+        current = s.lr if s.active else (self.form.config.lr if self.form.config else s.config.lr)
+        new = lr_step(current, direction)
+        if new == current:
+            self.notify(f"the learning rate is already at the {'top' if direction > 0 else 'bottom'} preset "
+                        f"({current:g})", severity="warning")
+            return
+        self.form.set_value("lr", new)
+        if s.active:
+            s.set_live("lr", new)
+        self._update_status()
+
+    def action_speed(self, name: str | None = None) -> None:
+        self.speed = next_speed(self.speed) if name is None else SPEEDS_BY_NAME[name]
+        self.session.set_pace(self.speed.pace(self.session.config.epochs))
+        self._update_status()
+
+    def action_toggle_log(self) -> None:
+        chart = self.loss_chart
+        chart.set_log_scale(not chart.log_scale)
+        self._redraw_charts(force=True)
+
+    def action_toggle_smooth(self) -> None:
+        chart = self.loss_chart
+        chart.set_smooth(not chart.smooth)
+        self._redraw_charts(force=True)
+
+    def action_cycle_marker(self) -> None:
+        marker = next_marker(self.loss_chart.marker)
+        self.loss_chart.set_marker(marker)
+        self.fit_chart.set_marker(marker)
+        self._redraw_charts(force=True)
+        self.notify(f"chart marker: {MARKER_NAMES[marker]}", timeout=2)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.HELP_KEYS, get_example(self.session.config.example)))
+
+    def action_about(self) -> None:
+        config = self.session.config
+        self.push_screen(ExampleInfoScreen(config.spec, "settings: " + config.describe().split(": ", 1)[1]))
+
+    def action_example(self, example_id: str) -> None:
+        self._switch_example(example_id)
+
+    async def action_quit(self) -> None:
+        await self._stop_worker()
+        self.exit(0)
+
+    async def _stop_worker(self) -> None:
+        """Ask the run to stop and give its worker up to half a second to return."""
+        s = self.session
+        s.stop()
+        deadline = time.monotonic() + STOP_WAIT_SECONDS
+        while s.started and not s.done.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+
+    def on_unmount(self) -> None:
+        self.session.stop()
+
+    # -- the example list and the form ------------------------------------------------------------------
+
+    @on(ExamplePicker.Chosen)
+    def _example_chosen(self, event: ExamplePicker.Chosen) -> None:
+        self._switch_example(event.example_id)
+
+    def _switch_example(self, example_id: str) -> None:
+        """Load another example with its own defaults (a run in progress stops)."""
+        if example_id == self.config.example:
+            self.notify("this example is already loaded; r starts it over", timeout=3)
+            return
+        self.session.stop()
+        self.config = RunConfig.for_example(example_id, seeds=self.config.seeds, backend=self.config.backend)
+        self.query_one(ExamplePicker).mark_current(example_id)
+        self.form.load(self.config)
+        self._new_session(self.config)
+        if self._timer is not None:
+            self._timer.pause()
+
+    @on(ParamsForm.Changed)
+    def _form_changed(self, event: ParamsForm.Changed) -> None:
+        s = self.session
+        if event.config is None:
+            return
+        if s.active:
+            self.form.mark_pending(s.config)
+        elif not s.started and event.config != s.config:
+            # Nothing trained yet: show what the next run will train on (data, range, epochs).
+            self.session = RunSession(event.config)
+            self._show_session()
+
+    @on(ParamsForm.Applied)
+    def _live_value(self, event: ParamsForm.Applied) -> None:
+        s = self.session
+        if not s.active or s.live_value(event.name) == event.value:
+            return
+        try:
+            s.set_live(event.name, event.value)
+        except ConfigError as exc:  # the form checked it already; belt and braces
+            self.notify(str(exc), severity="error")
+            return
+        self._update_status()
+
+    @on(ParamsForm.Leave)
+    def _leave_form(self) -> None:
+        self.loss_chart.focus()
+
+    # -- the command palette ----------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Run / pause", "Start a run, or pause and resume it (space)", self.action_toggle_run)
+        yield SystemCommand("Step one epoch", "Train one epoch, then pause (n)", self.action_step)
+        yield SystemCommand("Reset", "Stop and start over with new weights from the seed (r)", self.action_reset)
+        yield SystemCommand("Learning rate up", "Next preset up, live during a run (+)", lambda: self.action_lr(1))
+        yield SystemCommand("Learning rate down", "Next preset down, live during a run (-)",
+                            lambda: self.action_lr(-1))
+        for speed in SPEEDS:
+            yield SystemCommand(f"Speed: {speed.name}", speed.description,
+                                lambda name=speed.name: self.action_speed(name))
+        yield SystemCommand("Toggle log scale", "Loss chart: log or linear y axis (l)", self.action_toggle_log)
+        yield SystemCommand("Toggle smoothing", "Loss chart: EMA smoothing on or off (e)", self.action_toggle_smooth)
+        yield SystemCommand("Cycle chart marker", "braille, blocks, dots, solid (m)", self.action_cycle_marker)
+        yield SystemCommand("About this example", "The longer explanation (i)", self.action_about)
+        yield SystemCommand("Help", "Keys and what this example teaches (?)", self.action_help)
+        for example in EXAMPLES:
+            yield SystemCommand(f"Example: {example.title}", f"{example.id}: {example.summary}",
+                                lambda example_id=example.id: self._switch_example(example_id))
+
+
+def run_app(config: RunConfig, mouse: bool = True) -> int:
+    """Open the app on this config (the CLI's entry point); returns the exit status."""
+    app = NudgeApp(config)
+    app.run(mouse=mouse)
+    return app.return_code or 0
+
+
+__all__ = ["NudgeApp", "run_app"]

@@ -1,0 +1,265 @@
+"""The UI's side of one run, with no Textual: a controller, the UI's own bounded copy of the history,
+the log lines, the state, the epochs-per-second meter.
+
+The metric road: the training thread (a Textual thread worker calling `controller.run()`) produces
+chunks; the controller's buffer carries them; the app's timer calls `poll()`, which drains the buffer,
+appends whole chunks to `history` and returns what changed, so the app can mark charts dirty. Nothing
+here runs per epoch in Python: chunks are appended whole and only the epochs to be logged become rows.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine import (COMPLETED, CONVERGED_STATE, DIVERGED_STATE, FAILED, FINAL_STATES, LOADING, PAUSED, READY,
+                    RUNNING, STOPPED, Change, History, HyperChanged, MetricChunk, Progress, RunConfig,
+                    RunController, StateChanged, format_row, format_summary, log_interval)
+
+HISTORY_CAPACITY = 4096
+TRAIN_THREAD_NAME = "nudge-train"  # the worker thread carries this name while it trains
+
+#: What the status line calls each engine state.
+STATE_WORDS = {
+    READY: "ready", LOADING: "loading…", RUNNING: "running", PAUSED: "paused", COMPLETED: "finished",
+    CONVERGED_STATE: "finished", DIVERGED_STATE: "diverged", STOPPED: "stopped", FAILED: "failed",
+}
+
+
+def warm_up() -> None:
+    """Import torch and ready the compiled kernel, off the UI thread, so the first run starts at once."""
+    from engine import preload
+
+    preload()
+
+
+class RateMeter:
+    """Epochs per second over the last `window` seconds."""
+
+    def __init__(self, window: float = 1.0):
+        self.window = window
+        self._marks: deque[tuple[float, int]] = deque()
+
+    def reset(self) -> None:
+        self._marks.clear()
+
+    def mark(self, now: float, epoch: int) -> None:
+        self._marks.append((now, epoch))
+        while len(self._marks) > 2 and now - self._marks[0][0] > self.window:
+            self._marks.popleft()
+
+    @property
+    def rate(self) -> float | None:
+        if len(self._marks) < 2:
+            return None
+        (t0, e0), (t1, e1) = self._marks[0], self._marks[-1]
+        return (e1 - e0) / (t1 - t0) if t1 > t0 else None
+
+
+@dataclass
+class Update:
+    """What one poll brought."""
+
+    progress: bool = False  # new epochs: the charts are out of date
+    lines: list[str] = field(default_factory=list)  # for the log pane
+    changes: list[Change] = field(default_factory=list)  # hyperparameters changed mid-run
+    state_changed: bool = False
+    finished: bool = False  # the run reached a final state in this poll
+
+
+class RunSession:
+    """One run as the UI sees it. Make a new session for a new run (reset, new example)."""
+
+    def __init__(self, config: RunConfig, capacity: int = HISTORY_CAPACITY):
+        self.config = config
+        self.controller: RunController | None = None
+        self.history = History(capacity)
+        self.state = READY
+        self.hint = ""
+        self.every = log_interval(config.epochs)
+        self.done = threading.Event()  # set by the worker when run() has returned
+        self.rate = RateMeter()
+        self.paused = False  # what the person asked for (the engine's state follows within a chunk)
+        self.requested: dict[str, float] = {}  # live changes asked for, until the engine applies them
+        self._lines: list[str] = []
+        self._last_logged = 0
+
+    # -- what the UI reads ----------------------------------------------------------------------------
+
+    @property
+    def started(self) -> bool:
+        return self.controller is not None
+
+    @property
+    def active(self) -> bool:
+        """Started and not yet final: a worker is (or is about to be) training."""
+        return self.controller is not None and self.state not in FINAL_STATES
+
+    @property
+    def final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    @property
+    def epoch(self) -> int:
+        return self.history.epochs_seen
+
+    @property
+    def loss(self) -> float | None:
+        return self.history.last("loss")
+
+    def live_value(self, name: str) -> float:
+        """The learning rate or momentum in effect (or asked for and about to be)."""
+        if name in self.requested:
+            return self.requested[name]
+        config = self.controller.config if self.controller is not None else self.config
+        return getattr(config, name)
+
+    @property
+    def lr(self) -> float:
+        return self.live_value("lr")
+
+    @property
+    def eps(self) -> float | None:
+        """Epochs per second, while running."""
+        return self.rate.rate if self.state == RUNNING else None
+
+    # -- driving ----------------------------------------------------------------------------------------
+
+    def start(self, pace: float | None, paused: bool = False) -> RunController:
+        """Make the controller; the caller runs `controller.run()` in a thread worker."""
+        if self.controller is not None:
+            raise RuntimeError("a session runs once; make a new one for a new run")
+        self.controller = RunController(self.config, pace=pace, start_paused=paused)
+        self.paused = paused
+        self.state = LOADING
+        self._lines.append(self.config.describe())
+        return self.controller
+
+    def pause(self) -> None:
+        if self.controller is not None:
+            self.paused = True
+            self.controller.pause()
+
+    def resume(self) -> None:
+        if self.controller is not None:
+            self.paused = False
+            self.controller.resume()
+
+    def step(self, epochs: int = 1) -> None:
+        if self.controller is not None:
+            self.paused = True
+            self.controller.step(epochs)
+
+    def set_live(self, name: str, value: float) -> float:
+        """Change the learning rate or momentum of the run in progress (ConfigError if out of bounds)."""
+        if self.controller is None:
+            raise RuntimeError("no run to change")
+        setter = {"lr": self.controller.set_lr, "momentum": self.controller.set_momentum}[name]
+        clean = setter(value)
+        self.requested[name] = clean
+        return clean
+
+    def set_pace(self, pace: float | None) -> None:
+        if self.controller is not None:
+            self.controller.set_pace(pace)
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait for the worker to return (True) or for `timeout` seconds (False). Blocks."""
+        return self.controller is None or self.done.wait(timeout)
+
+    def poll(self, now: float | None = None) -> Update:
+        """Drain the controller's events into the UI's history; say what changed."""
+        update = Update(lines=self._lines)
+        self._lines = []
+        if self.controller is None:
+            return update
+        for event in self.controller.drain():
+            if isinstance(event, Progress):
+                self.history.append(event.chunk)
+                update.lines += self._log_lines(event.chunk)
+                update.progress = True
+            elif isinstance(event, HyperChanged):
+                if self.requested.get(event.change.name) == event.change.new:
+                    del self.requested[event.change.name]
+                self.history.record_change(event.change)
+                update.changes.append(event.change)
+                update.lines.append(describe_change(event.change))
+            elif isinstance(event, StateChanged):
+                self.state, self.hint = event.state, event.hint
+                update.state_changed = True
+                if event.state == RUNNING:
+                    self.rate.reset()
+                if event.state in FINAL_STATES:
+                    self.requested.clear()  # asked for too late: the run ended first
+                    update.finished = True
+                    update.lines += self._closing_lines()
+        self.rate.mark(time.monotonic() if now is None else now, self.epoch)
+        return update
+
+    # -- log text ---------------------------------------------------------------------------------------
+
+    def _log_lines(self, chunk: MetricChunk) -> list[str]:
+        """The seed-style lines of the epochs in this chunk that fall on the log interval."""
+        epochs = chunk.epoch
+        logged = (epochs == 1) | (epochs % self.every == 0) | (epochs == self.config.epochs)
+        columns = chunk.columns()
+        lines = []
+        for i in np.flatnonzero(logged).tolist():
+            lines.append(format_row(self.config, _row(columns, chunk.losses, i)))
+        if lines:
+            self._last_logged = int(epochs[np.flatnonzero(logged)[-1]])
+        return lines
+
+    def _closing_lines(self) -> list[str]:
+        lines = []
+        if self.epoch and self._last_logged != self.epoch:  # the run ended between log lines
+            columns = {k: v[-1:] for k, v in self.history.columns.items()}
+            lines.append(format_row(self.config, _row(columns, None, 0)))
+            self._last_logged = self.epoch
+        lines += summary_lines(self)
+        return lines
+
+
+def _row(columns: dict[str, np.ndarray], losses: np.ndarray | None, i: int) -> dict:
+    row = {k: v[i].item() for k, v in columns.items()}
+    if losses is not None:
+        row["losses"] = losses[:, i].tolist()
+    return row
+
+
+def format_number(value: float | None) -> str:
+    """A loss or a parameter, four significant digits: 0.01234, 123.4, 1.234e-05, nan, inf."""
+    if value is None:
+        return "–"
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return f"{value:.4g}"
+
+
+def describe_change(change: Change) -> str:
+    what = {"lr": "learning rate", "momentum": "momentum"}.get(change.name, change.name)
+    return f"epoch {change.epoch}: {what} {change.old:g} -> {change.new:g}"
+
+
+def summary_lines(session: RunSession) -> list[str]:
+    """How the run ended and what it learned, without timings (so a finished screen is reproducible)."""
+    controller, config = session.controller, session.config
+    if session.state == FAILED:
+        error = controller.error if controller is not None else None
+        return [f"failed: {type(error).__name__}: {error}" if error else "failed"]
+    result = controller.result if controller is not None else None
+    if result is None:
+        unit = "epochs" if config.spec.is_torch else "iterations"
+        return [f"{STATE_WORDS.get(session.state, session.state)} after {session.epoch} {unit}"]
+    return format_summary(config, result, timing=False).splitlines()

@@ -1,0 +1,14 @@
+"""The app's widgets, one per file."""
+
+from .chart import Chart, ChartPanel
+from .example_picker import ExamplePicker
+from .fit_chart import FitChart
+from .help_screen import ExampleInfoScreen, HelpScreen
+from .log_pane import LogPane
+from .loss_chart import LossChart
+from .params_form import LIVE_FIELDS, ParamsForm
+from .status_line import StatusLine, status_text
+from .too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall, too_small
+
+__all__ = ["Chart", "ChartPanel", "ExamplePicker", "FitChart", "ExampleInfoScreen", "HelpScreen", "LogPane", "LossChart", "LIVE_FIELDS",
+           "ParamsForm", "StatusLine", "status_text", "MIN_HEIGHT", "MIN_WIDTH", "TooSmall", "too_small"]

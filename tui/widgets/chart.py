@@ -1,0 +1,115 @@
+"""What both charts share: a PlotextPlot that redraws only when told its data changed.
+
+The app's timer calls `redraw()` at the chart rate; a chart whose data did not change since its last
+draw does nothing, so an idle or paused screen costs nothing and sends nothing.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.color import Color
+from textual_plotext import PlotextPlot
+
+from ..ansi import compact_ansi
+from ..presets import MARKERS
+
+Y_AXIS_COLUMNS = 9  # room plotext takes for y tick labels and the frame
+FRAME_MIN_ROWS = 12  # shorter charts drop plotext's frame: two more rows for the curve
+
+
+class ChartPanel(Vertical):
+    """The titled frame around a chart. The title lives here, outside the chart's own region, so a chart
+    repaint does not resend its title line."""
+
+    def __init__(self, chart: "Chart", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.chart = chart
+
+    def compose(self) -> ComposeResult:
+        yield self.chart
+
+
+class Chart(PlotextPlot):
+    can_focus = True
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.marker = MARKERS[0]
+        self.dirty = True
+        self.draws = 0  # how many times the plot was rebuilt (tests and benchmarks read it)
+        self.build_seconds = 0.0  # how long the last plotext build (the render) took
+        self._title = ""
+        build = self.plt.build
+
+        def compact_build() -> str:  # textual-plotext's render() calls this
+            started = time.perf_counter()
+            try:
+                return compact_ansi(build())
+            finally:
+                self.build_seconds = time.perf_counter() - started
+
+        self.plt.build = compact_build
+
+    @property
+    def title(self) -> str:
+        """The chart's title (markup), shown by its panel."""
+        return self._title
+
+    @title.setter
+    def title(self, markup: str) -> None:
+        self._title = markup
+        target = self.parent if isinstance(self.parent, ChartPanel) else self
+        if target is not None and target.border_title != markup:
+            target.border_title = markup
+
+    def on_mount(self) -> None:  # (Textual calls PlotextPlot's on_mount too)
+        self.title = self._title  # now that the panel is there
+
+    @property
+    def columns(self) -> int:
+        return self.size.width or 80
+
+    @property
+    def rows(self) -> int:
+        return self.size.height or 20
+
+    @property
+    def budget(self) -> int:
+        """Points per series: about one per column of the plotting area."""
+        return max(16, self.columns - Y_AXIS_COLUMNS)
+
+    @property
+    def canvas_rgb(self) -> tuple[int, int, int]:
+        """The plot's background (the app theme's surface), for text drawn on it."""
+        return Color.parse(self.app.theme_variables.get("surface", "#000000")).rgb
+
+    def mark_dirty(self) -> None:
+        self.dirty = True
+
+    def set_marker(self, marker: str) -> None:
+        self.marker = marker
+        self.dirty = True
+
+    def redraw(self) -> bool:
+        """Rebuild the plot if its data changed; True if it did."""
+        if not self.dirty or not self.display:
+            return False
+        self.dirty = False
+        self.plt.clear_figure()
+        self.plt.frame(self.rows >= FRAME_MIN_ROWS)
+        self.draw(self.plt)
+        self.draws += 1
+        self.refresh()
+        return True
+
+    def draw(self, plt) -> None:  # pragma: no cover - each chart draws its own
+        raise NotImplementedError
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A new width means a new point budget: rebuild at once (the resize repaints anyway).
+        self.dirty = True
+        self.redraw()
