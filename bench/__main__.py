@@ -8,13 +8,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import engine_rows
+from . import app_rows, engine_rows
 from .table import render
 
 SECTIONS = {
     "training": lambda a: engine_rows.training_rows(rounds=1 if a.quick else 3),
     "warmup": lambda a: engine_rows.warmup_rows(),
     "memory": lambda a: engine_rows.memory_rows(),
+    "ui": lambda a: app_rows.ui_rows(rounds=1 if a.quick else 3),
+    "first-frame": lambda a: app_rows.first_frame_rows(rounds=1 if a.quick else 3),
+    "traffic": lambda a: app_rows.traffic_rows(),
 }
 
 
