@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -19,7 +20,7 @@ from .controller import DIVERGED_STATE, Progress, RunController
 from .examples import EXAMPLES, example_ids
 from .report import format_row, format_summary, log_interval, should_log
 
-EXIT_OK, EXIT_INVALID, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 2, 3, 130
+EXIT_OK, EXIT_INVALID, EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 2, 3, 130, 141
 
 
 class _Parser(argparse.ArgumentParser):
@@ -143,9 +144,14 @@ def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
     try:
         while not finished.wait(0.05):
             emit(controller.drain())
+        emit(controller.drain())
+    except BrokenPipeError:  # the reader went away (`nudge run ... | head`): stop training, quietly
+        controller.stop()
+        finished.wait()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     finally:
         signal.signal(signal.SIGINT, previous)
-    emit(controller.drain())
     if controller.error is not None:
         print(f"nudge: training failed: {type(controller.error).__name__}: {controller.error}", file=sys.stderr)
         return 1

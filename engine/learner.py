@@ -98,6 +98,7 @@ class Learner:
             residual = y[None, :] - (w[:, None] * x[None, :] + b[:, None])
             chunk.weight, chunk.bias = w, b
             chunk.grad = np.mean(-2.0 * x[None, :] * residual, axis=1)
+            chunk.prediction = w * x[-1] + b
         return chunk
 
     def _check(self, k: int, epoch: int, loss: float) -> bool:

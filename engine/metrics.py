@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import numpy as np
 
 # Columns that exist only for some runs: one-weight models (weight, bias, grad) and the nudge learner (error).
-OPTIONAL_COLUMNS = ("weight", "bias", "grad", "error")
+OPTIONAL_COLUMNS = ("weight", "bias", "grad", "prediction", "error")
 
 
 @dataclass
@@ -23,6 +23,7 @@ class MetricChunk:
     weight: np.ndarray | None = None
     bias: np.ndarray | None = None
     grad: np.ndarray | None = None  # d(training loss)/d(weight) after the epoch: the slope to nudge down
+    prediction: np.ndarray | None = None  # the model's output at the last training x after the epoch
     error: np.ndarray | None = None  # nudge learner: prediction - target, before that iteration's nudge
 
     def __len__(self) -> int:

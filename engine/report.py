@@ -36,6 +36,8 @@ def format_row(config: RunConfig, row: dict[str, Any]) -> str:
     parts = [f"epoch {epoch:>{len(str(config.epochs))}}"]
     if "weight" in row:
         parts += [f"weight {row['weight']:.3f}", f"bias {row['bias']:+.3f}", f"grad {row['grad']:+.3f}"]
+        if "prediction" in row:
+            parts.append(f"prediction {row['prediction']:.3f} at x={config.x_max:g}")
     parts.append(f"loss {_num(row['loss'])}")
     if "losses" in row:
         finite = [v for v in row["losses"] if v is not None and math.isfinite(v)]

@@ -27,7 +27,7 @@ def test_run_text_logs_like_the_seed_and_summarises():
     lines = out.stdout.splitlines()
     assert lines[0].startswith("linear-3x: net 1-1")
     assert any(line.startswith("epoch  20  weight") for line in lines)
-    assert "completed after 201 epochs" in out.stdout and "learned y = 2.99" in out.stdout
+    assert "finished after 201 epochs" in out.stdout and "learned y = 2.99" in out.stdout
 
 
 def test_run_jsonl_one_object_per_epoch_then_the_final_line():
@@ -116,3 +116,12 @@ def test_many_seeds_jsonl_carries_each_members_loss_and_final_runs():
     final = rows[-1]
     assert [r["seed"] for r in final["runs"]] == [0, 1, 2]
     assert all(r["status"] == "completed" and len(r["params"]) == 4 for r in final["runs"])
+
+
+def test_a_reader_that_goes_away_stops_the_run_quietly():
+    proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "run", "parabola-relu", "--epochs", "10000000",
+                             "--format", "jsonl"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert json.loads(proc.stdout.readline())["epoch"] == 1
+    proc.stdout.close()  # as `| head -1` does
+    assert proc.wait(timeout=30) == 141
+    assert "Traceback" not in proc.stderr.read()
