@@ -301,7 +301,7 @@ class RunConfig:
             f.parse(getattr(self, f.name))
         example = self.spec
         if example.is_torch:
-            if self.activation and len(self.activation) not in (1, len(self.hidden)):
+            if self.hidden and self.activation and len(self.activation) not in (1, len(self.hidden)):
                 raise ConfigError("activation", (
                     f"activation: {len(self.activation)} names for {len(self.hidden)} hidden layers; "
                     "give one name for all layers or one per layer"))
@@ -320,7 +320,9 @@ class RunConfig:
 
     @property
     def activations(self) -> tuple[str, ...]:
-        """One activation name per hidden layer."""
+        """One activation name per hidden layer (none without hidden layers, whatever was given)."""
+        if not self.hidden:
+            return ()
         if len(self.activation) == 1:
             return self.activation * len(self.hidden)
         return self.activation

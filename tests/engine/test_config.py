@@ -67,6 +67,10 @@ def test_text_is_parsed_as_a_person_types_it():
 def test_cross_field_rules():
     with pytest.raises(ConfigError, match="activation: 3 names for 2 hidden layers"):
         RunConfig.for_example("parabola-relu", activation="relu,relu,relu")
+    assert RunConfig.for_example("parabola-relu", hidden="16,16,16").activations == ("relu",) * 3
+    assert RunConfig.for_example("parabola-relu", hidden="none").activations == ()
+    with pytest.raises(ConfigError, match="activation: 2 names for 3 hidden layers"):
+        RunConfig.for_example("parabola-noisy", hidden="4,4,4")
     with pytest.raises(ConfigError, match="hidden layers need an activation"):
         RunConfig.for_example("linear-3x", hidden="4")
     with pytest.raises(ConfigError, match="x_max: 1 must be greater than x_min"):
