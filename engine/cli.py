@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -17,7 +18,7 @@ from typing import Any, Sequence
 
 from .config import FIELDS, BACKENDS, ConfigError, RunConfig
 from .controller import DIVERGED_STATE, Progress, RunController
-from .examples import EXAMPLES, example_ids
+from .examples import EXAMPLES, example_ids, get_example
 from .report import format_row, format_summary, log_interval, should_log
 
 EXIT_OK, EXIT_INVALID, EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 2, 3, 130, 141
@@ -30,22 +31,51 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INVALID, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def _add_hyperparameters(parser: argparse.ArgumentParser) -> None:
+def _add_hyperparameters(parser: argparse.ArgumentParser, default: Any = None) -> None:
+    """The hyperparameter flags. The `run` subparser passes argparse.SUPPRESS as the default, so that a
+    flag written before `run` is not overwritten by the subparser's empty default."""
     group = parser.add_argument_group("hyperparameters (defaults come from the example)")
     for f in FIELDS:
         if f.name == "zero_grad":
             group.add_argument("--no-zero-grad", dest="zero_grad", action="store_const", const=False,
-                               default=None, help="never clear gradients, as the seed notebook's loop (a bug)")
+                               default=default, help="never clear gradients, as the seed notebook's loop (a bug)")
             continue
         where = {"nudge": " [nudge-3x]", "torch": "", "all": ""}[f.applies]
-        group.add_argument(f.cli_flag, dest=f.name, metavar=f.metavar or None, default=None,
+        group.add_argument(f.cli_flag, dest=f.name, metavar=f.metavar or None, default=default,
                            help=f"{f.help}{where}")
-    group.add_argument("--seeds", type=str, default=None, metavar="K",
+    group.add_argument("--seeds", type=str, default=default, metavar="K",
                        help="train K seeds at once (seed..seed+K-1) and report each")
-    group.add_argument("--backend", default=None, choices=BACKENDS,
+    group.add_argument("--backend", default=default, choices=BACKENDS,
                        help="auto: the compiled kernel when available; autograd: the PyTorch loop")
-    group.add_argument("--config", default=None, metavar="FILE.toml",
+    group.add_argument("--config", default=default, metavar="FILE.toml",
                        help="read settings from a TOML file; flags given here override it")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; expected a whole number of at least 1")
+    return value
+
+
+# argparse reads "-1e3" or "-inf" after a flag as another flag; glue such a value to its flag instead.
+_NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
+
+
+def _glue_negative_values(argv: Sequence[str]) -> list[str]:
+    out, i = [], 0
+    while i < len(argv):
+        token = argv[i]
+        if token.startswith("--") and "=" not in token and i + 1 < len(argv) and _NEGATIVE_VALUE.match(argv[i + 1]):
+            out.append(f"{token}={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(token)
+            i += 1
+    return out
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,34 +100,46 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("example", nargs="?", metavar="ID", help=f"one of: {', '.join(example_ids())}")
     run.add_argument("--format", choices=("text", "jsonl"), default="text",
                      help="text: a log every few epochs and a summary; jsonl: one JSON object per epoch, then a final line")
-    run.add_argument("--log-every", type=int, default=None, metavar="N", help="text: log every N epochs")
-    _add_hyperparameters(run)
+    run.add_argument("--log-every", type=_positive, default=None, metavar="N", help="text: log every N epochs")
+    _add_hyperparameters(run, default=argparse.SUPPRESS)
     return parser
 
 
 def config_from_args(args: argparse.Namespace, example_id: str | None) -> RunConfig:
     """Merge the example's defaults, a config file and the flags (in that order), validated."""
     values: dict[str, Any] = {}
-    if args.config:
+    path = getattr(args, "config", None)
+    if path:
         try:
-            with open(args.config, "rb") as fh:
+            with open(path, "rb") as fh:
                 data = tomllib.load(fh)
         except OSError as exc:
-            raise ConfigError("config", f"config: cannot read {args.config!r}: {exc.strerror}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError("config", f"config: {args.config!r} is not valid TOML: {exc}") from None
+            raise ConfigError("config", f"config: cannot read {path!r}: {exc.strerror}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError("config", f"config: {path!r} is not valid TOML: {exc}") from None
         file_config = RunConfig.from_mapping(data)
         if example_id and example_id != file_config.example:
-            raise ConfigError("example", f"example: {example_id!r} given, but {args.config!r} is for {file_config.example!r}")
+            raise ConfigError("example", f"example: {example_id!r} given, but {path!r} is for {file_config.example!r}")
         example_id = file_config.example
         values.update(file_config.to_dict())
         values.pop("example")
     if example_id is None:
         raise ConfigError("example", f"example: missing; choose one of: {', '.join(example_ids())}")
-    for name in [f.name for f in FIELDS] + ["seeds", "backend"]:
-        value = getattr(args, name, None)
-        if value is not None:
-            values[name] = value
+    try:
+        example = get_example(example_id)
+    except KeyError as exc:
+        raise ConfigError("example", str(exc.args[0])) from None
+    for f in FIELDS:
+        value = getattr(args, f.name, None)
+        if value is None:
+            continue
+        if not f.applies_to(example):  # silently ignoring it would let a typo or a wrong example pass
+            own = ", ".join(g.cli_flag for g in FIELDS if g.applies_to(example))
+            raise ConfigError(f.name, f"{f.cli_flag}: does not apply to {example_id}; its settings are {own}")
+        values[f.name] = value
+    for name in ("seeds", "backend"):
+        if getattr(args, name, None) is not None:
+            values[name] = getattr(args, name)
     return RunConfig.for_example(example_id, **values)
 
 
@@ -189,15 +231,26 @@ def _json_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(sys.argv[1:] if argv is None else list(argv))
+    except KeyboardInterrupt:  # before a run has started: nothing to summarise
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`nudge list | head -1`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_glue_negative_values(argv))
     try:
         if args.command == "list":
             return cmd_list()
         if args.command == "run":
             config = config_from_args(args, args.example)
             return cmd_run(config, args.format, args.log_every)
-        config = config_from_args(args, args.example or EXAMPLES[0].id)
+        # The app opens on the first example unless a flag or a config file names another.
+        config = config_from_args(args, args.example or (None if args.config else EXAMPLES[0].id))
     except ConfigError as exc:
         print(f"nudge: {exc}", file=sys.stderr)
         return EXIT_INVALID

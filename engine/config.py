@@ -309,6 +309,9 @@ class RunConfig:
                 raise ConfigError("activation", "activation: missing; hidden layers need an activation, e.g. relu")
             if self.x_min >= self.x_max and self.points > 1:
                 raise ConfigError("x_max", f"x_max: {self.x_max:g} must be greater than x_min ({self.x_min:g})")
+        elif self.sample_x == 0:
+            raise ConfigError("sample_x", "sample_x: 0 is not allowed; the prediction weight * x would stay 0 "
+                                          "whatever the weight, so nudging could never reach y")
         if self.eval_min >= self.eval_max:
             raise ConfigError("eval_max", f"eval_max: {self.eval_max:g} must be greater than eval_min ({self.eval_min:g})")
 

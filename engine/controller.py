@@ -23,7 +23,7 @@ from typing import Any, AsyncIterator, Callable
 
 import numpy as np
 
-from .config import FIELDS_BY_NAME, RunConfig
+from .config import FIELDS_BY_NAME, ConfigError, RunConfig
 from .history import Change, History
 from .learner import CONVERGED, DIVERGED, Learner, divergence_hint, make_learner
 from .metrics import MetricChunk
@@ -34,6 +34,7 @@ FINAL_STATES = frozenset({COMPLETED, CONVERGED_STATE, DIVERGED_STATE, STOPPED, F
 
 CHUNK_SECONDS = 0.008  # work per chunk between looks at the command flags
 PACE_TICK = 0.05  # a paced run delivers at least this often
+MAX_CHUNK_VALUES = 1 << 18  # per-member epochs in one chunk, summed over members
 
 
 @dataclass(frozen=True)
@@ -72,18 +73,27 @@ class RunResult:
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "event": "done", "status": self.status, "epochs": self.epochs, "loss": _finite(self.loss),
-            "params": self.params, "seconds": round(self.seconds, 6), "backend": self.backend,
+            "params": _finite_params(self.params), "seconds": round(self.seconds, 6), "backend": self.backend,
         }
         if self.hint:
             out["hint"] = self.hint
         if self.runs:
-            out["runs"] = self.runs
+            out["runs"] = [{**run, "params": _finite_params(run["params"])} for run in self.runs]
         return out
 
 
 def _finite(value: float) -> float | None:
     """JSON has no NaN or infinity: a loss that blew up is written as null."""
     return float(value) if value is not None and math.isfinite(value) else None
+
+
+def _finite_params(params: list[list[float]]) -> list[list[float | None]]:
+    return [[_finite(v) for v in tensor] for tensor in params]
+
+
+def _median(values: list[float]) -> float:
+    """The median of the members' final losses; a blown-up (NaN) member counts as the worst."""
+    return float(np.median([v if not math.isnan(v) else math.inf for v in values]))
 
 
 class RunController:
@@ -164,6 +174,9 @@ class RunController:
 
     def _set_hyper(self, name: str, value: Any) -> float:
         clean = FIELDS_BY_NAME[name].parse(value)  # ConfigError names the field and the allowed range
+        if name == "momentum" and self.config.optimizer == "adam":
+            raise ConfigError("momentum", "momentum: Adam does not use it (its averages have fixed betas); "
+                                          "choose the sgd optimizer to train with momentum")
         with self._cond:
             self._pending[name] = clean
             self._cond.notify_all()
@@ -261,6 +274,8 @@ class RunController:
 
     def _loop(self, learner: Learner) -> None:
         chunk_size = 1
+        # A chunk's metrics take K x epochs floats: keep them to a few MB however many members.
+        max_chunk = max(1, MAX_CHUNK_VALUES // learner.members)
         total = self.config.epochs
         while learner.epoch < total and not learner.finished:
             with self._cond:
@@ -280,9 +295,10 @@ class RunController:
             started = time.perf_counter()
             chunk = learner.train(n, self._stop)
             spent = time.perf_counter() - started
-            # Grow or shrink the chunk so each lasts about CHUNK_SECONDS.
-            if spent < CHUNK_SECONDS / 2 and len(chunk) == n:
-                chunk_size = min(chunk_size * 2, 1 << 20)
+            # Grow or shrink the chunk so each lasts about CHUNK_SECONDS: only a chunk that ran at full
+            # size says anything about speed (a step or a paced trickle is short because it was asked to be).
+            if spent < CHUNK_SECONDS / 2 and len(chunk) == n == chunk_size:
+                chunk_size = min(chunk_size * 2, max_chunk)
             elif spent > CHUNK_SECONDS * 2 and chunk_size > 1:
                 chunk_size = max(1, chunk_size // 2)
             with self._cond:
@@ -333,16 +349,15 @@ class RunController:
         if status == DIVERGED_STATE:
             epoch = learner.stopped_at[0] or learner.epoch
             hint = divergence_hint(self.config, epoch, float(learner.last_loss[0]))
-        loss = self.history.last("loss")
-        if loss is None or (status == DIVERGED_STATE):
-            loss = float(learner.last_loss[0]) if learner.members == 1 else float(np.nanmedian(learner.last_loss))
+        final = [learner.final_loss(k) for k in range(learner.members)]
+        loss = final[0] if learner.members == 1 else _median(final)
         runs = []
         if learner.members > 1:
             # A member that neither converged nor diverged ended as the run did (completed, or stopped).
             unfinished = STOPPED if status == STOPPED else COMPLETED
             for k, seed in enumerate(learner.seeds):
                 member = {DIVERGED: DIVERGED_STATE, CONVERGED: CONVERGED_STATE}.get(statuses[k], unfinished)
-                runs.append({"seed": seed, "status": member, "loss": _finite(float(learner.last_loss[k])),
+                runs.append({"seed": seed, "status": member, "loss": _finite(final[k]),
                              "epochs": learner.stopped_at[k] or learner.epoch, "params": learner.params(k)})
         self.result = RunResult(status=status, epochs=learner.epoch, loss=float(loss), params=learner.params(0),
                                 seconds=learner.seconds, backend=learner.backend, hint=hint, runs=runs)

@@ -109,6 +109,10 @@ class Learner:
             return False
         return True
 
+    def final_loss(self, k: int = 0) -> float:
+        """Member k's loss for the parameters it ends with (the run's closing figure)."""
+        return float(self.last_loss[k])
+
     @property
     def is_one_weight(self) -> bool:
         return self.config.spec.is_torch and not self.config.hidden

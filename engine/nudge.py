@@ -66,5 +66,10 @@ class NudgeLearner(Learner):
         flat = self.flat_params() if flat is None else flat
         return flat[:, :1] * np.asarray(xs, dtype=np.float64)[None, :]
 
+    def final_loss(self, k: int = 0) -> float:
+        # The rows report each iteration's error before its nudge; the closing figure belongs to the weight
+        # the learner ends with, which a run that hit its cap has nudged once more.
+        return (self.config.sample_x * self.weights[k] - self.config.sample_y) ** 2
+
     def initial_losses(self) -> list[float]:
         return [(self.config.sample_x * w - self.config.sample_y) ** 2 for w in self.weights]

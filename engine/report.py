@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Any
 
 from .config import RunConfig
@@ -32,13 +33,17 @@ def format_row(config: RunConfig, row: dict[str, Any]) -> str:
     """One epoch as the seed would log it (with labels that match their values)."""
     epoch = row["epoch"]
     if not config.spec.is_torch:
-        return (f"iteration {epoch:>4}  weight {row['weight']:.3f}  error {row['error']:+.3f}")
-    parts = [f"epoch {epoch:>{len(str(config.epochs))}}"]
-    if "weight" in row:
-        parts += [f"weight {row['weight']:.3f}", f"bias {row['bias']:+.3f}", f"grad {row['grad']:+.3f}"]
-        if "prediction" in row:
-            parts.append(f"prediction {row['prediction']:.3f} at x={config.x_max:g}")
-    parts.append(f"loss {_num(row['loss'])}")
+        parts = [f"iteration {epoch:>4}"]
+        if "weight" in row:
+            parts += [f"weight {row['weight']:.3f}", f"error {row['error']:+.3f}"]
+    else:
+        parts = [f"epoch {epoch:>{len(str(config.epochs))}}"]
+    if "grad" in row:
+        last_x = config.x_max if config.points > 1 else config.x_min
+        parts += [f"weight {row['weight']:.3f}", f"bias {row['bias']:+.3f}", f"grad {row['grad']:+.3f}",
+                  f"prediction {row['prediction']:.3f} at x={last_x:g}"]
+    if config.spec.is_torch or "weight" not in row:
+        parts.append(f"loss {_num(row['loss'])}")
     if "losses" in row:
         finite = [v for v in row["losses"] if v is not None and math.isfinite(v)]
         if finite:
@@ -67,6 +72,6 @@ def format_summary(config: RunConfig, result: Any, timing: bool = True) -> str:
     if result.hint:
         lines.append(f"hint: {result.hint}")
     if result.runs:
-        done = sum(1 for r in result.runs if r["status"] != "diverged")
-        lines.append(f"{len(result.runs)} seeds: {done} finished, {len(result.runs) - done} diverged")
+        counts = Counter(r["status"] for r in result.runs)
+        lines.append(f"{len(result.runs)} seeds: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
     return "\n".join(lines)

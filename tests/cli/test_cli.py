@@ -66,6 +66,10 @@ def test_nudge_3x_jsonl_reports_weight_and_error_and_converges():
     (["run", "linear-3x", "--config", "/nonexistent.toml"], "cannot read"),
     (["run"], "example: missing"),
     (["frobnicate"], "invalid choice"),
+    (["run", "nudge-3x", "--lr", "0.1"], "--lr: does not apply to nudge-3x; its settings are --epochs"),
+    (["run", "linear-3x", "--x", "5"], "--x: does not apply to linear-3x"),
+    (["run", "nudge-3x", "--x", "0"], "sample_x: 0 is not allowed"),
+    (["run", "linear-3x", "--log-every", "0"], "--log-every: '0' is not allowed"),
 ])
 def test_invalid_input_exits_2_with_one_clear_line(args, message):
     out = nudge(*args)
@@ -125,3 +129,44 @@ def test_a_reader_that_goes_away_stops_the_run_quietly():
     proc.stdout.close()  # as `| head -1` does
     assert proc.wait(timeout=30) == 141
     assert "Traceback" not in proc.stderr.read()
+
+
+def test_flags_before_run_count_and_negative_exponents_need_no_equals_sign():
+    out = nudge("--epochs", "3", "run", "parabola-relu", "--eval-min", "-1e3", "--format", "jsonl")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.splitlines()[-1])["epochs"] == 3
+
+
+def test_a_config_file_that_is_not_text_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "binary.toml"
+    path.write_bytes(b"\xff\xfe")
+    out = nudge("run", "--config", str(path))
+    assert out.returncode == 2 and "is not valid TOML" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_the_app_opens_on_the_example_its_config_file_names(tmp_path):
+    from engine.cli import build_parser, config_from_args
+
+    path = tmp_path / "run.toml"
+    path.write_text('example = "parabola-relu"\nlr = 0.02\n')
+    args = build_parser().parse_args(["--config", str(path)])
+    config = config_from_args(args, None)
+    assert (config.example, config.lr) == ("parabola-relu", 0.02)
+
+
+def test_json_never_carries_a_bare_nan():
+    out = nudge("run", "linear-3x", "--lr", "10", "--points", "1000", "--seeds", "2", "--format", "jsonl")
+    assert out.returncode == 3
+
+    def strict(constant):  # json.loads accepts bare NaN/Infinity, which strict JSON readers reject
+        raise AssertionError(f"bare {constant} in JSON output")
+
+    rows = [json.loads(line, parse_constant=strict) for line in out.stdout.splitlines()]
+    final = rows[-1]
+    assert final["params"] == [[None], [None]] and final["loss"] is None
+
+
+def test_many_seeds_of_the_nudge_learner_log_and_summarise():
+    out = nudge("run", "nudge-3x", "--seeds", "3")
+    assert out.returncode == 0, out.stderr
+    assert "3 seeds: 3 converged" in out.stdout

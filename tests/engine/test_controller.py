@@ -165,3 +165,31 @@ def test_a_controller_runs_once():
     ctl.run()
     with pytest.raises(RuntimeError):
         ctl.run()
+
+
+@pytest.mark.parametrize("seeds", [1, 16])
+def test_pause_and_stop_stay_prompt_after_a_paced_stretch_and_single_steps(seeds):
+    # Short chunks asked for by pacing or stepping must not grow the chunk size past what is fast.
+    ctl = controller(epochs=10_000_000, seeds=seeds, pace=200.0)
+    thread = start(ctl)
+    wait_for(lambda: ctl.epoch > 50)
+    ctl.set_pace(None)
+    time.sleep(0.3)
+    asked = time.perf_counter()
+    ctl.pause()
+    wait_for(lambda: ctl.state == "paused")
+    assert time.perf_counter() - asked < 0.25
+    for _ in range(20):
+        ctl.step()
+    ctl.resume()
+    time.sleep(0.2)
+    asked = time.perf_counter()
+    ctl.stop()
+    thread.join(5)
+    assert time.perf_counter() - asked < 0.25
+
+
+def test_adam_refuses_a_momentum_change_it_would_ignore():
+    ctl = controller("parabola-relu", optimizer="adam", start_paused=True)
+    with pytest.raises(ValueError, match="momentum: Adam does not use it"):
+        ctl.set_momentum(0.5)

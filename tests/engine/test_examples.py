@@ -95,3 +95,10 @@ def test_predictions_over_the_evaluation_grid_do_not_touch_training():
     ys = controller.predict(xs)
     assert ys.shape == (1, 41) and np.all(np.isfinite(ys))
     assert controller.learner.params() == before
+
+
+def test_the_nudge_learners_closing_loss_belongs_to_its_closing_weight():
+    result = run("nudge-3x", step=100.0, epochs=3)
+    weight = result.params[0][0]
+    assert result.status == "completed"
+    assert result.loss == pytest.approx((3 * weight - 9) ** 2)

@@ -381,6 +381,15 @@ async def test_a_many_seed_run_shows_the_median_and_finishes():
         assert app.fit_chart.draws >= 2
 
 
+async def test_many_seeds_of_the_nudge_learner_run_in_the_app():
+    app = make_app("nudge-3x", seeds=3)
+    async with app.run_test() as pilot:
+        await pilot.press("space")
+        await finish_run(pilot)
+        assert app.session.state == "converged"
+        assert app.log_pane.lines_written[-1] == "3 seeds: 3 converged"
+
+
 async def test_momentum_typed_in_the_form_applies_mid_run():
     app = make_app("parabola-relu", speed="slow", epochs=4000)
     async with app.run_test() as pilot:

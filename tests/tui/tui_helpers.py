@@ -29,6 +29,9 @@ async def finish_run(pilot) -> None:
     """Wait until the run has ended and the app has drawn its final state."""
     app = pilot.app
     await wait_for(pilot, lambda: app.session.final, what="the run to finish")
+    # The log pane scrolls to its last line after a refresh; under load that can lag the run's end.
+    log = app.log_pane
+    await wait_for(pilot, lambda: log.scroll_y >= log.max_scroll_y, what="the log to scroll to its end")
     await pilot.pause()
 
 
