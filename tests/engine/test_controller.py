@@ -130,6 +130,7 @@ def test_drain_carries_states_and_every_epoch_once():
 def test_pace_slows_a_watched_run_and_can_be_lifted_mid_run():
     ctl = controller("linear-3x", pace=100.0, epochs=201)
     thread = start(ctl)
+    wait_for(lambda: ctl.epoch >= 1)  # the model is built (torch may be importing until then)
     time.sleep(0.3)
     assert 10 <= ctl.epoch <= 60  # ~30 epochs in 0.3 s at 100 epochs a second
     ctl.set_pace(None)
