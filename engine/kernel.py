@@ -186,14 +186,10 @@ def _backward(p, sizes, acts, woff, boff, hoff, h, gout, da, db, grad):
             da, db = db, da
 
 
-def _member(p, st, step, x, y, sizes, acts, epochs, lr, momentum, weight_decay, optimizer, batch_size,
-            zero_grad, loss_limit, loss_row, trace_k):
-    """Train one member in place for up to `epochs` epochs. Returns (epochs done, still active, steps)."""
+def _layout(sizes):
+    """Where each layer's weight and bias start in the flat parameters, where its input starts in the
+    activations buffer, and the widest layer (the size of the back-propagation scratch)."""
     L = sizes.shape[0] - 1
-    P = p.shape[0]
-    N = x.shape[0]
-    T = trace_k.shape[1]
-    # where each layer's weight and bias start in p, and where its input starts in h
     woff = np.empty(L, np.int64)
     boff = np.empty(L, np.int64)
     hoff = np.empty(L + 1, np.int64)
@@ -208,6 +204,17 @@ def _member(p, st, step, x, y, sizes, acts, epochs, lr, momentum, weight_decay, 
     maxw = 1
     for l in range(L + 1):
         maxw = max(maxw, sizes[l])
+    return woff, boff, hoff, maxw
+
+
+def _member(p, st, step, x, y, sizes, acts, epochs, lr, momentum, weight_decay, optimizer, batch_size,
+            zero_grad, loss_limit, loss_row, trace_k):
+    """Train one member in place for up to `epochs` epochs. Returns (epochs done, still active, steps)."""
+    L = sizes.shape[0] - 1
+    P = p.shape[0]
+    N = x.shape[0]
+    T = trace_k.shape[1]
+    woff, boff, hoff, maxw = _layout(sizes)
     h = np.empty(hoff[L] + 1, np.float32)
     da = np.empty(maxw, np.float32)
     db = np.empty(maxw, np.float32)
@@ -427,20 +434,7 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
     P = params.shape[1]
     N = X.shape[1]
     T = trace.shape[2]
-    woff = np.empty(L, np.int64)
-    boff = np.empty(L, np.int64)
-    hoff = np.empty(L + 1, np.int64)
-    off = 0
-    hoff[0] = 0
-    for l in range(L):
-        woff[l] = off
-        off += sizes[l + 1] * sizes[l]
-        boff[l] = off
-        off += sizes[l + 1]
-        hoff[l + 1] = hoff[l] + sizes[l]
-    maxw = 1
-    for l in range(L + 1):
-        maxw = max(maxw, sizes[l])
+    woff, boff, hoff, maxw = _layout(sizes)
     # All scratch in one [row, lane] array: the block's params, state (as in _member) and data transposed,
     # then one sample's activations and back-propagated gradients, then Adam's per-lane step sizes.
     H = hoff[L] + 1
@@ -592,8 +586,8 @@ _lock = threading.Lock()
 # Two variants, each jitted (or loaded from the cache) only when first needed: a one-member run never pays
 # for the lockstep kernel, a many-member run never for the scalar one. The entry point is the last name.
 _VARIANTS = {
-    "scalar": ("_forward", "_backward", "_member", "_train_members"),
-    "lanes": ("_lanes_forward", "_lanes_backward", "_lanes_train"),
+    "scalar": ("_layout", "_forward", "_backward", "_member", "_train_members"),
+    "lanes": ("_layout", "_lanes_forward", "_lanes_backward", "_lanes_train"),
 }
 _kernels = {}  # variant -> its jitted entry point, once built
 _jit = None  # the decorator, once numba is imported and _fma is the intrinsic
@@ -765,7 +759,8 @@ def _compiled(variant: str = "scalar"):
             jit = _setup_jit()
             g = globals()
             for name in _VARIANTS[variant]:
-                g[name] = jit(g[name])
+                if not hasattr(g[name], "py_func"):  # a helper both variants share is jitted once
+                    g[name] = jit(g[name])
             _kernels[variant] = g[_VARIANTS[variant][-1]]
     return _kernels[variant]
 
