@@ -13,7 +13,7 @@ from engine import EXAMPLES
 from tui.session import TRAIN_THREAD_NAME
 from tui.widgets import HelpScreen, TooSmall
 from tui.widgets.help_screen import ExampleInfoScreen
-from tui_helpers import finish_run, make_app, status, wait_for
+from tui_helpers import finish_run, make_app, start_run, status, wait_for
 
 
 def training_threads() -> list[threading.Thread]:
@@ -125,8 +125,7 @@ async def test_editing_the_form_before_a_run_previews_the_data():
 async def test_pause_step_and_reset():
     app = make_app("parabola-relu", speed="slow", epochs=4000)
     async with app.run_test() as pilot:
-        await pilot.press("space")
-        await wait_for(pilot, lambda: app.session.epoch >= 2, what="the run to start")
+        await start_run(pilot, epochs=2)
         await pilot.press("space")
         await wait_for(pilot, lambda: app.session.state == "paused", what="the pause")
         paused_at = app.session.epoch
@@ -172,8 +171,7 @@ async def test_space_after_a_finished_run_starts_a_fresh_one():
 async def test_a_mid_run_learning_rate_key_reaches_the_engine_and_marks_the_chart():
     app = make_app("parabola-relu", speed="slow", epochs=4000)
     async with app.run_test() as pilot:
-        await pilot.press("space")
-        await wait_for(pilot, lambda: app.session.epoch >= 2, what="the run to start")
+        await start_run(pilot, epochs=2)
         controller = app.session.controller
         await pilot.press("plus")
         await wait_for(pilot, lambda: controller.config.lr == 0.003, what="the engine to take lr 0.003")
@@ -190,8 +188,7 @@ async def test_a_mid_run_learning_rate_key_reaches_the_engine_and_marks_the_char
 async def test_a_learning_rate_typed_in_the_form_applies_mid_run_on_enter():
     app = make_app("parabola-relu", speed="slow", epochs=4000)
     async with app.run_test() as pilot:
-        await pilot.press("space")
-        await wait_for(pilot, lambda: app.session.epoch >= 2, what="the run to start")
+        await start_run(pilot, epochs=2)
         controller = app.session.controller
         app.query_one("#in-lr", Input).focus()
         await pilot.pause()
@@ -205,8 +202,7 @@ async def test_a_learning_rate_typed_in_the_form_applies_mid_run_on_enter():
 async def test_other_fields_changed_mid_run_wait_for_the_next_start():
     app = make_app("parabola-relu", speed="slow", epochs=4000)
     async with app.run_test() as pilot:
-        await pilot.press("space")
-        await wait_for(pilot, lambda: app.session.epoch >= 1, what="the run to start")
+        await start_run(pilot, epochs=1)
         app.query_one("#in-epochs", Input).value = "50"
         await pilot.pause()
         assert app.session.config.epochs == 4000 and app.session.active
@@ -221,8 +217,7 @@ async def test_other_fields_changed_mid_run_wait_for_the_next_start():
 async def test_the_speed_key_cycles_and_repaces_a_run_in_progress():
     app = make_app("parabola-relu", speed="slow", epochs=4000)
     async with app.run_test() as pilot:
-        await pilot.press("space")
-        await wait_for(pilot, lambda: app.session.epoch >= 1, what="the run to start")
+        await start_run(pilot, epochs=1)
         await pilot.press("s")
         assert app.speed.name == "watch" and "speed watch" in status(app)
         assert app.session.controller.pace == pytest.approx(800)
@@ -232,8 +227,7 @@ async def test_the_speed_key_cycles_and_repaces_a_run_in_progress():
 async def test_switching_example_mid_run_stops_the_worker_within_half_a_second():
     app = make_app("parabola-relu", speed="slow", epochs=4000)
     async with app.run_test() as pilot:
-        await pilot.press("space")
-        await wait_for(pilot, lambda: app.session.epoch >= 2, what="the run to start")
+        await start_run(pilot, epochs=2)
         old = app.session
         app.query_one("#example-list", OptionList).focus()
         await pilot.press("home", "enter")
@@ -249,8 +243,7 @@ async def test_switching_example_mid_run_stops_the_worker_within_half_a_second()
 async def test_quitting_mid_run_leaves_no_training_thread_behind():
     app = make_app("parabola-relu", speed="slow", epochs=4000)
     async with app.run_test() as pilot:
-        await pilot.press("space")
-        await wait_for(pilot, lambda: app.session.epoch >= 2, what="the run to start")
+        await start_run(pilot, epochs=2)
         assert training_threads()
         session = app.session
         await pilot.press("q")
@@ -393,8 +386,7 @@ async def test_many_seeds_of_the_nudge_learner_run_in_the_app():
 async def test_momentum_typed_in_the_form_applies_mid_run():
     app = make_app("parabola-relu", speed="slow", epochs=4000)
     async with app.run_test() as pilot:
-        await pilot.press("space")
-        await wait_for(pilot, lambda: app.session.epoch >= 2, what="the run to start")
+        await start_run(pilot, epochs=2)
         controller = app.session.controller
         app.query_one("#in-momentum", Input).focus()
         await pilot.pause()

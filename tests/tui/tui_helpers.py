@@ -25,6 +25,12 @@ async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 30.0, 
         await pilot.pause(0.02)
 
 
+async def start_run(pilot, epochs: int = 1) -> None:
+    """Press space and wait until the run has trained `epochs` epochs."""
+    await pilot.press("space")
+    await wait_for(pilot, lambda: pilot.app.session.epoch >= epochs, what="the run to start")
+
+
 async def finish_run(pilot) -> None:
     """Wait until the run has ended and the app has drawn its final state."""
     app = pilot.app
