@@ -19,6 +19,7 @@ from typing import Any, Sequence
 from .config import FIELDS, BACKENDS, ConfigError, RunConfig
 from .controller import DIVERGED_STATE, Progress, RunController
 from .examples import EXAMPLES, example_ids, get_example
+from .metrics import json_safe
 from .report import format_row, format_summary, log_interval, should_log
 
 EXIT_OK, EXIT_INVALID, EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 2, 3, 130, 141
@@ -164,7 +165,7 @@ def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
                 continue
             for row in event.chunk.rows():
                 if fmt == "jsonl":
-                    out.write(json.dumps(_json_row(row)) + "\n")
+                    out.write(json.dumps(json_safe(row)) + "\n")
                 elif should_log(row["epoch"], config.epochs, every):
                     out.write(format_row(config, row) + "\n")
         out.flush()
@@ -215,19 +216,6 @@ def _run_quietly(controller: RunController, finished: threading.Event) -> None:
         pass
     finally:
         finished.set()
-
-
-def _json_row(row: dict[str, Any]) -> dict[str, Any]:
-    import math
-
-    def clean(v: Any) -> Any:
-        if isinstance(v, float) and not math.isfinite(v):
-            return None
-        if isinstance(v, list):
-            return [clean(x) for x in v]
-        return v
-
-    return {k: clean(v) for k, v in row.items()}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

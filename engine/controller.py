@@ -26,7 +26,7 @@ import numpy as np
 from .config import FIELDS_BY_NAME, ConfigError, RunConfig
 from .history import Change, History
 from .learner import CONVERGED, DIVERGED, Learner, divergence_hint, make_learner
-from .metrics import MetricChunk
+from .metrics import MetricChunk, json_safe
 
 READY, LOADING, RUNNING, PAUSED = "ready", "loading", "running", "paused"
 COMPLETED, CONVERGED_STATE, DIVERGED_STATE, STOPPED, FAILED = "completed", "converged", "diverged", "stopped", "failed"
@@ -72,23 +72,14 @@ class RunResult:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "event": "done", "status": self.status, "epochs": self.epochs, "loss": _finite(self.loss),
-            "params": _finite_params(self.params), "seconds": round(self.seconds, 6), "backend": self.backend,
+            "event": "done", "status": self.status, "epochs": self.epochs, "loss": self.loss,
+            "params": self.params, "seconds": round(self.seconds, 6), "backend": self.backend,
         }
         if self.hint:
             out["hint"] = self.hint
         if self.runs:
-            out["runs"] = [{**run, "params": _finite_params(run["params"])} for run in self.runs]
-        return out
-
-
-def _finite(value: float) -> float | None:
-    """JSON has no NaN or infinity: a loss that blew up is written as null."""
-    return float(value) if value is not None and math.isfinite(value) else None
-
-
-def _finite_params(params: list[list[float]]) -> list[list[float | None]]:
-    return [[_finite(v) for v in tensor] for tensor in params]
+            out["runs"] = self.runs
+        return json_safe(out)
 
 
 def _median(values: list[float]) -> float:
@@ -357,7 +348,7 @@ class RunController:
             unfinished = STOPPED if status == STOPPED else COMPLETED
             for k, seed in enumerate(learner.seeds):
                 member = {DIVERGED: DIVERGED_STATE, CONVERGED: CONVERGED_STATE}.get(statuses[k], unfinished)
-                runs.append({"seed": seed, "status": member, "loss": _finite(final[k]),
+                runs.append({"seed": seed, "status": member, "loss": json_safe(final[k]),
                              "epochs": learner.stopped_at[k] or learner.epoch, "params": learner.params(k)})
         self.result = RunResult(status=status, epochs=learner.epoch, loss=float(loss), params=learner.params(0),
                                 seconds=learner.seconds, backend=learner.backend, hint=hint, runs=runs)

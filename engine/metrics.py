@@ -6,6 +6,7 @@ array per quantity) rather than one object per epoch; `rows()` gives per-epoch d
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -49,6 +50,18 @@ class MetricChunk:
     def last(self) -> dict[str, Any]:
         *_, row = self.rows()
         return row
+
+
+def json_safe(value: Any) -> Any:
+    """The value with every non-finite float as None: JSON has no NaN or infinity, and a loss or a
+    parameter that blew up is written as null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    return value
 
 
 def median_loss(losses: np.ndarray) -> np.ndarray:
