@@ -16,12 +16,12 @@ from .examples import EXAMPLES, Example, example_ids, get_example
 from .history import Change, History
 from .learner import preload
 from .metrics import MetricChunk
-from .report import format_row, format_summary, log_interval, should_log
+from .report import format_row, format_summary, log_due, log_interval, log_lines
 
 __all__ = [
     "ACTIVATIONS", "FIELDS", "FIELDS_BY_NAME", "OPTIMIZERS", "ConfigError", "Field", "RunConfig",
     "COMPLETED", "CONVERGED_STATE", "DIVERGED_STATE", "FAILED", "FINAL_STATES", "LOADING", "PAUSED", "READY",
     "RUNNING", "STOPPED", "Event", "HyperChanged", "Progress", "RunController", "RunResult", "StateChanged",
     "Dataset", "eval_grid", "make_data", "EXAMPLES", "Example", "example_ids", "get_example",
-    "Change", "History", "preload", "MetricChunk", "format_row", "format_summary", "log_interval", "should_log",
+    "Change", "History", "preload", "MetricChunk", "format_row", "format_summary", "log_due", "log_interval", "log_lines",
 ]

@@ -20,7 +20,7 @@ from .config import FIELDS, BACKENDS, ConfigError, RunConfig
 from .controller import DIVERGED_STATE, Progress, RunController
 from .examples import EXAMPLES, example_ids, get_example
 from .metrics import json_safe
-from .report import format_row, format_summary, log_interval, should_log
+from .report import format_summary, log_interval, log_lines
 
 EXIT_OK, EXIT_INVALID, EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 2, 3, 130, 141
 
@@ -163,11 +163,10 @@ def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
         for event in events:
             if not isinstance(event, Progress):
                 continue
-            for row in event.chunk.rows():
-                if fmt == "jsonl":
-                    out.write(json.dumps(json_safe(row)) + "\n")
-                elif should_log(row["epoch"], config.epochs, every):
-                    out.write(format_row(config, row) + "\n")
+            if fmt == "jsonl":
+                out.writelines(json.dumps(json_safe(row)) + "\n" for row in event.chunk.rows())
+            else:
+                out.writelines(line + "\n" for line in log_lines(config, event.chunk, every))
         out.flush()
 
     if fmt == "text":

@@ -47,9 +47,15 @@ class MetricChunk:
                 row["losses"] = losses[i]
             yield row
 
-    def last(self) -> dict[str, Any]:
-        *_, row = self.rows()
+    def row(self, i: int) -> dict[str, Any]:
+        """Epoch i of the chunk as a dict (what `rows()` yields, for one epoch)."""
+        row = {k: v[i].item() for k, v in self.columns().items()}
+        if self.losses is not None:
+            row["losses"] = self.losses[:, i].tolist()
         return row
+
+    def last(self) -> dict[str, Any]:
+        return self.row(len(self) - 1)
 
 
 def json_safe(value: Any) -> Any:

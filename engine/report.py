@@ -6,7 +6,10 @@ import math
 from collections import Counter
 from typing import Any
 
+import numpy as np
+
 from .config import RunConfig
+from .metrics import MetricChunk
 
 
 def log_interval(epochs: int) -> int:
@@ -19,8 +22,14 @@ def log_interval(epochs: int) -> int:
     return raw
 
 
-def should_log(epoch: int, total: int, every: int) -> bool:
-    return epoch == 1 or epoch % every == 0 or epoch == total
+def log_due(config: RunConfig, epochs: np.ndarray, every: int) -> np.ndarray:
+    """Which of these epochs get a log line: the first, every `every`-th, the last."""
+    return (epochs == 1) | (epochs % every == 0) | (epochs == config.epochs)
+
+
+def log_lines(config: RunConfig, chunk: MetricChunk, every: int) -> list[str]:
+    """The seed-style lines of the chunk's epochs that are due."""
+    return [format_row(config, chunk.row(i)) for i in np.flatnonzero(log_due(config, chunk.epoch, every)).tolist()]
 
 
 def _num(value: float | None, digits: int = 4) -> str:

@@ -15,11 +15,10 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-import numpy as np
 
 from engine import (COMPLETED, CONVERGED_STATE, DIVERGED_STATE, FAILED, FINAL_STATES, LOADING, PAUSED, READY,
                     RUNNING, STOPPED, Change, History, HyperChanged, MetricChunk, Progress, RunConfig,
-                    RunController, StateChanged, format_row, format_summary, log_interval)
+                    RunController, StateChanged, format_row, format_summary, log_due, log_interval, log_lines)
 
 HISTORY_CAPACITY = 4096
 TRAIN_THREAD_NAME = "nudge-train"  # the worker thread carries this name while it trains
@@ -208,32 +207,18 @@ class RunSession:
     # -- log text ---------------------------------------------------------------------------------------
 
     def _log_lines(self, chunk: MetricChunk) -> list[str]:
-        """The seed-style lines of the epochs in this chunk that fall on the log interval."""
-        epochs = chunk.epoch
-        logged = (epochs == 1) | (epochs % self.every == 0) | (epochs == self.config.epochs)
-        columns = chunk.columns()
-        lines = []
-        for i in np.flatnonzero(logged).tolist():
-            lines.append(format_row(self.config, _row(columns, chunk.losses, i)))
-        if lines:
-            self._last_logged = int(epochs[np.flatnonzero(logged)[-1]])
-        return lines
+        due = chunk.epoch[log_due(self.config, chunk.epoch, self.every)]
+        if len(due):
+            self._last_logged = int(due[-1])
+        return log_lines(self.config, chunk, self.every)
 
     def _closing_lines(self) -> list[str]:
         lines = []
         if self.epoch and self._last_logged != self.epoch:  # the run ended between log lines
-            columns = {k: v[-1:] for k, v in self.history.columns.items()}
-            lines.append(format_row(self.config, _row(columns, None, 0)))
+            lines.append(format_row(self.config, {k: v[-1].item() for k, v in self.history.columns.items()}))
             self._last_logged = self.epoch
         lines += summary_lines(self)
         return lines
-
-
-def _row(columns: dict[str, np.ndarray], losses: np.ndarray | None, i: int) -> dict:
-    row = {k: v[i].item() for k, v in columns.items()}
-    if losses is not None:
-        row["losses"] = losses[:, i].tolist()
-    return row
 
 
 def format_number(value: float | None) -> str:
