@@ -83,7 +83,6 @@ class RunSession:
         self.every = log_interval(config.epochs)
         self.done = threading.Event()  # set by the worker when run() has returned
         self.rate = RateMeter()
-        self.paused = False  # what the person asked for (the engine's state follows within a chunk)
         self.requested: dict[str, float] = {}  # live changes asked for, until the engine applies them
         self._lines: list[str] = []
         self._last_logged = 0
@@ -98,6 +97,11 @@ class RunSession:
     def active(self) -> bool:
         """Started and not yet final: a worker is (or is about to be) training."""
         return self.controller is not None and self.state not in FINAL_STATES
+
+    @property
+    def paused(self) -> bool:
+        """Whether a pause was asked for (the engine's state follows within a chunk)."""
+        return self.controller is not None and self.controller.paused
 
     @property
     def final(self) -> bool:
@@ -134,24 +138,20 @@ class RunSession:
         if self.controller is not None:
             raise RuntimeError("a session runs once; make a new one for a new run")
         self.controller = RunController(self.config, pace=pace, start_paused=paused)
-        self.paused = paused
         self.state = LOADING
         self._lines.append(self.config.describe())
         return self.controller
 
     def pause(self) -> None:
         if self.controller is not None:
-            self.paused = True
             self.controller.pause()
 
     def resume(self) -> None:
         if self.controller is not None:
-            self.paused = False
             self.controller.resume()
 
     def step(self, epochs: int = 1) -> None:
         if self.controller is not None:
-            self.paused = True
             self.controller.step(epochs)
 
     def set_live(self, name: str, value: float) -> float:
