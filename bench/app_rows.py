@@ -29,7 +29,7 @@ class Terminal:
         env.update(TERM=term, COLUMNS=str(cols), LINES=str(rows))
         env.pop("COLORTERM", None)
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen([sys.executable, "-m", "engine.cli", *args], stdin=slave, stdout=slave,
+        self.proc = subprocess.Popen([sys.executable, "-m", "tui.cli", *args], stdin=slave, stdout=slave,
                                      stderr=slave, cwd=ROOT, env=env, start_new_session=True)
         os.close(slave)
         self.chunks: list[tuple[float, int]] = []
@@ -127,7 +127,7 @@ async def _app_rate(config, seconds: float) -> tuple[float, float, int]:
     """Epochs a second inside the app at its fastest speed; also the slowest chart frame seen meanwhile."""
     from tui.app import NudgeApp
 
-    app = NudgeApp(config, preload=False, speed="max")
+    app = NudgeApp(config, warm_up=False, speed="max")
     frames = []
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("space")

@@ -58,7 +58,7 @@ def training_rows(rounds: int = 3) -> list[Row]:
 WARMUP = """
 import time, torch
 from engine import RunConfig
-from engine.learner import make_learner
+from engine.learners import make_learner
 config = RunConfig.for_example("parabola-relu", hidden="7,3", activation="tanh,relu", epochs=1)
 started = time.perf_counter()
 make_learner(config).train(1)

@@ -4,24 +4,27 @@
     config = RunConfig.for_example("parabola-relu", lr=0.01)
     result = RunController(config).run()
 
-Importing this package does not import torch (or numba): they load when a run builds its model.
+Importing this package imports neither torch, numba nor Textual: torch and numba load when a run builds
+its model, and nothing here ever imports the app.
 """
 
-from .config import ACTIVATIONS, FIELDS, FIELDS_BY_NAME, OPTIMIZERS, ConfigError, Field, RunConfig
-from .controller import (COMPLETED, CONVERGED_STATE, DIVERGED_STATE, FAILED, FINAL_STATES, LOADING, PAUSED,
-                         READY, RUNNING, STOPPED, Event, HyperChanged, Progress, RunController, RunResult,
-                         StateChanged)
+from .config import ACTIVATIONS, BACKENDS, FIELDS, FIELDS_BY_NAME, OPTIMIZERS, ConfigError, Field, RunConfig
+from .config_file import load_config_file, read_config_file
+from .controller import Event, HyperChanged, Progress, RunController, RunResult, StateChanged
 from .data import Dataset, eval_grid, make_data
 from .examples import EXAMPLES, Example, example_ids, get_example
 from .history import Change, History
-from .learner import preload
-from .metrics import MetricChunk
-from .report import format_row, format_summary, log_due, log_interval, log_lines
+from .learners import warm_up
+from .metrics import MetricChunk, json_safe
+from .report import format_number, format_row, format_summary, log_due, log_interval, log_lines
+from .states import FINAL_STATES, MemberStatus, RunState
 
 __all__ = [
-    "ACTIVATIONS", "FIELDS", "FIELDS_BY_NAME", "OPTIMIZERS", "ConfigError", "Field", "RunConfig",
-    "COMPLETED", "CONVERGED_STATE", "DIVERGED_STATE", "FAILED", "FINAL_STATES", "LOADING", "PAUSED", "READY",
-    "RUNNING", "STOPPED", "Event", "HyperChanged", "Progress", "RunController", "RunResult", "StateChanged",
+    "ACTIVATIONS", "BACKENDS", "FIELDS", "FIELDS_BY_NAME", "OPTIMIZERS", "ConfigError", "Field", "RunConfig",
+    "load_config_file", "read_config_file",
+    "Event", "HyperChanged", "Progress", "RunController", "RunResult", "StateChanged",
     "Dataset", "eval_grid", "make_data", "EXAMPLES", "Example", "example_ids", "get_example",
-    "Change", "History", "preload", "MetricChunk", "format_row", "format_summary", "log_due", "log_interval", "log_lines",
+    "Change", "History", "warm_up", "MetricChunk", "json_safe",
+    "format_number", "format_row", "format_summary", "log_due", "log_interval", "log_lines",
+    "FINAL_STATES", "MemberStatus", "RunState",
 ]

@@ -224,7 +224,7 @@ FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 class RunConfig:
     """Everything that decides a run. Build it with `RunConfig.for_example`, which validates."""
 
-    example: str
+    example_id: str  # the registry id; a config file names it `example`
     lr: float = 0.01
     momentum: float = 0.0
     epochs: int = 100
@@ -262,7 +262,7 @@ class RunConfig:
             if value is None:
                 continue
             values[name] = value
-        return cls(example=example_id).with_values(**values)
+        return cls(example_id=example_id).with_values(**values)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "RunConfig":
@@ -271,7 +271,7 @@ class RunConfig:
         example_id = data.pop("example", None)
         if not isinstance(example_id, str):
             raise ConfigError("example", "example: missing; a config names its example, e.g. example = \"linear-3x\"")
-        known = {f.name for f in dc_fields(cls)} - {"example"}
+        known = {f.name for f in dc_fields(cls)} - {"example_id"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(unknown[0], f"{unknown[0]}: unknown setting; known: {', '.join(sorted(known))}")
@@ -287,7 +287,7 @@ class RunConfig:
                 clean[name] = _int("seeds", value, 1, 1024)
             elif name == "backend":
                 clean[name] = _choice("backend", value, BACKENDS)
-            elif name == "example":
+            elif name in ("example", "example_id"):
                 raise ConfigError("example", "example: cannot be changed on a config; build a new one")
             else:
                 raise ConfigError(name, f"{name}: unknown setting")
@@ -299,7 +299,7 @@ class RunConfig:
         """Checks that span fields. Raises ConfigError."""
         for f in FIELDS:  # values built by hand (not through with_values) are checked here too
             f.parse(getattr(self, f.name))
-        example = self.spec
+        example = self.example
         if example.is_torch:
             if self.hidden and self.activation and len(self.activation) not in (1, len(self.hidden)):
                 raise ConfigError("activation", (
@@ -318,8 +318,8 @@ class RunConfig:
     # -- derived -------------------------------------------------------------------------------------
 
     @property
-    def spec(self) -> Example:
-        return get_example(self.example)
+    def example(self) -> Example:
+        return get_example(self.example_id)
 
     @property
     def activations(self) -> tuple[str, ...]:
@@ -336,15 +336,15 @@ class RunConfig:
 
     @property
     def effective_batch(self) -> int:
-        n = 1 if not self.spec.is_torch else self.points
+        n = 1 if not self.example.is_torch else self.points
         return n if self.batch_size == 0 else min(self.batch_size, n)
 
     def relevant_fields(self) -> list[Field]:
-        return [f for f in FIELDS if f.applies_to(self.spec)]
+        return [f for f in FIELDS if f.applies_to(self.example)]
 
     def to_dict(self) -> dict[str, Any]:
         """The settings that matter for this example, as plain values (TOML/JSON friendly)."""
-        out: dict[str, Any] = {"example": self.example}
+        out: dict[str, Any] = {"example": self.example_id}
         for f in self.relevant_fields():
             value = getattr(self, f.name)
             out[f.name] = list(value) if isinstance(value, tuple) else value
@@ -352,13 +352,17 @@ class RunConfig:
             out["seeds"] = self.seeds
         return out
 
-    def describe(self) -> str:
-        """One line: the settings a person would check first."""
-        if not self.spec.is_torch:
-            return (f"{self.example}: step {self.step:g}, tolerance {self.tolerance:g}, "
+    def settings_text(self) -> str:
+        """The settings a person would check first, in one line."""
+        if not self.example.is_torch:
+            return (f"step {self.step:g}, tolerance {self.tolerance:g}, "
                     f"sample ({self.sample_x:g}, {self.sample_y:g}), up to {self.epochs} iterations, seed {self.seed}")
         net = "-".join(str(n) for n in self.layer_sizes)
         acts = ",".join(self.activations) or "linear"
         batch = "full" if self.batch_size == 0 else str(self.batch_size)
-        return (f"{self.example}: net {net} ({acts}), {self.optimizer} lr {self.lr:g} momentum {self.momentum:g}, "
+        return (f"net {net} ({acts}), {self.optimizer} lr {self.lr:g} momentum {self.momentum:g}, "
                 f"batch {batch}, {self.epochs} epochs, seed {self.seed}")
+
+    def describe(self) -> str:
+        """One line: the example and its main settings."""
+        return f"{self.example_id}: {self.settings_text()}"

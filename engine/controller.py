@@ -25,12 +25,9 @@ import numpy as np
 
 from .config import FIELDS_BY_NAME, ConfigError, RunConfig
 from .history import Change, History
-from .learner import CONVERGED, DIVERGED, Learner, divergence_hint, make_learner
+from .learners import Learner, divergence_hint, make_learner
 from .metrics import MetricChunk, json_safe
-
-READY, LOADING, RUNNING, PAUSED = "ready", "loading", "running", "paused"
-COMPLETED, CONVERGED_STATE, DIVERGED_STATE, STOPPED, FAILED = "completed", "converged", "diverged", "stopped", "failed"
-FINAL_STATES = frozenset({COMPLETED, CONVERGED_STATE, DIVERGED_STATE, STOPPED, FAILED})
+from .states import FINAL_STATES, MemberStatus, RunState
 
 CHUNK_SECONDS = 0.008  # work per chunk between looks at the command flags
 PACE_TICK = 0.05  # a paced run delivers at least this often
@@ -46,7 +43,7 @@ class Progress:
 
 @dataclass(frozen=True)
 class StateChanged:
-    state: str
+    state: RunState
     epoch: int
     hint: str = ""
 
@@ -61,7 +58,7 @@ Event = Progress | StateChanged | HyperChanged
 
 @dataclass
 class RunResult:
-    status: str
+    status: RunState
     epochs: int
     loss: float
     params: list[list[float]]
@@ -72,7 +69,7 @@ class RunResult:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "event": "done", "status": self.status, "epochs": self.epochs, "loss": self.loss,
+            "event": "done", "status": str(self.status), "epochs": self.epochs, "loss": self.loss,
             "params": self.params, "seconds": round(self.seconds, 6), "backend": self.backend,
         }
         if self.hint:
@@ -96,9 +93,10 @@ class RunController:
         self.learner: Learner | None = None
         self.result: RunResult | None = None
         self.error: BaseException | None = None
+        self.done = threading.Event()  # set when run() has returned, however it ended
         self._cond = threading.Condition()
         self._stop = threading.Event()
-        self._state = READY
+        self._state = RunState.READY
         self._paused = start_paused
         self._step_budget = 0
         self._pending: dict[str, float] = {}
@@ -112,7 +110,7 @@ class RunController:
     # -- commands, from any thread -------------------------------------------------------------------
 
     @property
-    def state(self) -> str:
+    def state(self) -> RunState:
         return self._state
 
     @property
@@ -241,27 +239,38 @@ class RunController:
 
     # -- the loop ----------------------------------------------------------------------------------------
 
-    def _set_state(self, state: str, hint: str = "") -> None:
+    def _set_state(self, state: RunState, hint: str = "") -> None:
         if state != self._state:
             self._state = state
             self._publish(StateChanged(state, self.epoch, hint))
 
     def run(self) -> RunResult:
-        """Build the model (this imports torch) and train until done, stopped or diverged. Blocks."""
+        """Build the model (this imports torch) and train until done, stopped or diverged. Blocks. An error
+        is recorded on `error`, ends the run as FAILED, and is raised again."""
         with self._cond:
             if self._started:
                 raise RuntimeError("a RunController runs once; make a new one for a new run")
             self._started = True
-        self._set_state(LOADING)
         try:
+            self._set_state(RunState.LOADING)
             self.learner = make_learner(self.config)
             self._flat = self.learner.flat_params()
             self._loop(self.learner)
+            return self._finish(self.learner)
         except BaseException as exc:
             self.error = exc
-            self._set_state(FAILED, f"{type(exc).__name__}: {exc}")
+            self._set_state(RunState.FAILED, f"{type(exc).__name__}: {exc}")
             raise
-        return self._finish(self.learner)
+        finally:
+            self.done.set()
+
+    def run_to_end(self) -> RunResult | None:
+        """`run()` for a thread of its own (the CLI's, the app's worker): it never raises; the outcome is on
+        `result`, or on `error` with the state FAILED, and `done` is set when it returns."""
+        try:
+            return self.run()
+        except BaseException:  # noqa: BLE001 - recorded on self.error and reported by whoever reads it
+            return None
 
     def _loop(self, learner: Learner) -> None:
         chunk_size = 1
@@ -271,7 +280,7 @@ class RunController:
         while learner.epoch < total and not learner.finished:
             with self._cond:
                 while self._paused and self._step_budget == 0 and not self._stop.is_set():
-                    self._set_state(PAUSED)
+                    self._set_state(RunState.PAUSED)
                     self._cond.wait()
                 if self._stop.is_set():
                     return
@@ -281,7 +290,7 @@ class RunController:
                 if allowance < 1:
                     self._cond.wait(self._pace_wait())
                     continue
-            self._set_state(RUNNING)
+            self._set_state(RunState.RUNNING)
             n = int(min(total - learner.epoch, chunk_size, budget, allowance))
             started = time.perf_counter()
             chunk = learner.train(n, self._stop)
@@ -329,15 +338,15 @@ class RunController:
     def _finish(self, learner: Learner) -> RunResult:
         statuses = learner.status
         if self._stop.is_set() and learner.epoch < self.config.epochs and not learner.finished:
-            status = STOPPED
-        elif all(s == DIVERGED for s in statuses):
-            status = DIVERGED_STATE
-        elif all(s == CONVERGED for s in statuses):
-            status = CONVERGED_STATE
+            status = RunState.STOPPED
+        elif all(s == MemberStatus.DIVERGED for s in statuses):
+            status = RunState.DIVERGED
+        elif all(s == MemberStatus.CONVERGED for s in statuses):
+            status = RunState.CONVERGED
         else:
-            status = COMPLETED
+            status = RunState.COMPLETED
         hint = ""
-        if status == DIVERGED_STATE:
+        if status == RunState.DIVERGED:
             epoch = learner.stopped_at[0] or learner.epoch
             hint = divergence_hint(self.config, epoch, float(learner.last_loss[0]))
         final = [learner.final_loss(k) for k in range(learner.members)]
@@ -345,10 +354,11 @@ class RunController:
         runs = []
         if learner.members > 1:
             # A member that neither converged nor diverged ended as the run did (completed, or stopped).
-            unfinished = STOPPED if status == STOPPED else COMPLETED
+            unfinished = RunState.STOPPED if status == RunState.STOPPED else RunState.COMPLETED
             for k, seed in enumerate(learner.seeds):
-                member = {DIVERGED: DIVERGED_STATE, CONVERGED: CONVERGED_STATE}.get(statuses[k], unfinished)
-                runs.append({"seed": seed, "status": member, "loss": json_safe(final[k]),
+                member = {MemberStatus.DIVERGED: RunState.DIVERGED,
+                          MemberStatus.CONVERGED: RunState.CONVERGED}.get(statuses[k], unfinished)
+                runs.append({"seed": seed, "status": str(member), "loss": json_safe(final[k]),
                              "epochs": learner.stopped_at[k] or learner.epoch, "params": learner.params(k)})
         self.result = RunResult(status=status, epochs=learner.epoch, loss=float(loss), params=learner.params(0),
                                 seconds=learner.seconds, backend=learner.backend, hint=hint, runs=runs)

@@ -22,7 +22,7 @@ def make_data(config: RunConfig, seed: int | None = None) -> Dataset:
     """The data the seed's loop trains on. `seed` defaults to the config's (member k of a many-seed run
     passes seed + k, so each member has the noise its single run would have)."""
     seed = config.seed if seed is None else seed
-    example = config.spec
+    example = config.example
     if not example.is_torch:
         return Dataset(np.array([config.sample_x], np.float32), np.array([config.sample_y], np.float32))
     x = np.linspace(config.x_min, config.x_max, config.points) if config.points > 1 else np.array([config.x_min])

@@ -138,7 +138,8 @@ EXAMPLES: tuple[Example, ...] = (
         target_text="y = x^2",
         truth_text="x^2",
         defaults={**_SGD, "lr": 0.001, "momentum": 0.1, "epochs": 2000, "seed": 0, "hidden": (10, 10),
-                  "activation": ("relu",),  # one name serves every hidden layer, so --hidden can change their count "x_min": -5.0, "x_max": 5.0, "points": 11,
+                  # one activation name serves every hidden layer, so --hidden can change their count
+                  "activation": ("relu",), "x_min": -5.0, "x_max": 5.0, "points": 11,
                   "eval_min": -10.0, "eval_max": 10.0},
     ),
     _example(

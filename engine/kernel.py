@@ -38,12 +38,13 @@ Why it is written the way it is:
 
 from __future__ import annotations
 
-import concurrent.futures
 import math
-import os
 import threading
 
 import numpy as np
+
+from .kernel_threads import cores, run_spread
+from .layout import param_count
 
 ACT_CODES = {"identity": 0, "relu": 1, "sigmoid": 2, "tanh": 3, "leaky_relu": 4}
 OPTIMIZER_CODES = {"sgd": 0, "adam": 1}
@@ -68,12 +69,6 @@ _ADAM_EPS = np.float32(1e-8)
 def state_size(n_params: int) -> int:
     """Floats of optimizer state per member: [momentum buffer | Adam m] [Adam v] [gradient accumulator]."""
     return 3 * int(n_params)
-
-
-def n_params(sizes) -> int:
-    """Parameters of the net with these layer sizes (weights out x in, then biases, per layer)."""
-    sizes = [int(s) for s in sizes]
-    return sum(sizes[i + 1] * sizes[i] + sizes[i + 1] for i in range(len(sizes) - 1))
 
 
 _available: bool | None = None
@@ -591,7 +586,6 @@ _VARIANTS = {
 }
 _kernels = {}  # variant -> its jitted entry point, once built
 _jit = None  # the decorator, once numba is imported and _fma is the intrinsic
-_pool = None  # worker threads for many-member calls (the kernel releases the GIL)
 
 
 def _setup_jit():
@@ -601,7 +595,9 @@ def _setup_jit():
     if _jit is None:
         import numba
 
-        _define_intrinsics()
+        from .kernel_intrinsics import define_intrinsics
+
+        globals().update(define_intrinsics(_LANES))
 
         def jit(func):
             opts = dict(nogil=True, error_model="numpy", boundscheck=False)
@@ -612,139 +608,6 @@ def _setup_jit():
 
         _jit = jit
     return _jit
-
-
-def _define_intrinsics():
-    """Replace _fma and the lane-vector stand-ins (_vload, ...) by numba intrinsics, and teach numba the
-    lane-vector type: an LLVM <_LANES x float> value with + - * / and unary minus. Each emits the one IEEE
-    instruction the scalar kernel uses, per lane. Lane vectors never cross a jitted function's signature
-    (callees take arrays and rows), so numba's cache never has to pickle the type."""
-    import operator
-
-    from llvmlite import ir
-    from numba.core import cgutils, types
-    from numba.core.typing.templates import ConcreteTemplate, infer_global, signature
-    from numba.extending import intrinsic, lower_builtin, models, register_model
-
-    f32 = types.float32
-    vty = ir.VectorType(ir.FloatType(), _LANES)
-
-    class Lanes(types.Type):
-        """_LANES float32 lanes held as one LLVM vector value (a register, not memory)."""
-
-        def __init__(self):
-            super().__init__(name=f"Lanes{_LANES}xf32")
-
-    lanes = Lanes()
-
-    @register_model(Lanes)
-    class LanesModel(models.PrimitiveModel):
-        def __init__(self, dmm, fe_type):
-            super().__init__(dmm, fe_type, vty)
-
-    def vec(builder, ty, value):  # a lane vector as is; a float32 broadcast to every lane
-        if ty == lanes:
-            return value
-        one = builder.insert_element(ir.Constant(vty, ir.Undefined), value, ir.Constant(ir.IntType(32), 0))
-        mask = ir.Constant(ir.VectorType(ir.IntType(32), _LANES), [0] * _LANES)
-        return builder.shuffle_vector(one, ir.Constant(vty, ir.Undefined), mask)
-
-    def call(builder, name, *args):  # an LLVM vector intrinsic, e.g. llvm.sqrt.v16f32
-        fnty = ir.FunctionType(vty, [vty] * len(args))
-        return builder.call(cgutils.get_or_insert_function(builder.module, fnty, f"{name}.v{_LANES}f32"), args)
-
-    # + - * / on lane vectors, a float32 on either side broadcast (the same IEEE op in every lane)
-    mixed = [(lanes, lanes), (f32, lanes), (lanes, f32)]
-    for ops, emit in (((operator.add, operator.iadd), "fadd"), ((operator.sub, operator.isub), "fsub"),
-                      ((operator.mul, operator.imul), "fmul"), ((operator.truediv, operator.itruediv), "fdiv")):
-
-        def lower(context, builder, sig, args, emit=emit):
-            a, b = (vec(builder, t, x) for t, x in zip(sig.args, args))
-            return getattr(builder, emit)(a, b)
-
-        for op in ops:
-            infer_global(op)(type("LanesOp", (ConcreteTemplate,), {"cases": [signature(lanes, *m) for m in mixed]}))
-            for m in mixed:
-                lower_builtin(op, *m)(lower)
-
-    infer_global(operator.neg)(type("LanesNeg", (ConcreteTemplate,), {"cases": [signature(lanes, lanes)]}))
-
-    @lower_builtin(operator.neg, lanes)
-    def neg(context, builder, sig, args):  # as numba negates a float: -0.0 - x
-        return builder.fsub(vec(builder, f32, ir.Constant(ir.FloatType(), -0.0)), args[0])
-
-    def is_rows(a):
-        return isinstance(a, types.Array) and a.dtype == f32 and a.ndim == 2 and a.layout == "C"
-
-    def row_pointer(context, builder, sig, args):
-        data = context.make_array(sig.args[0])(context, builder, args[0]).data
-        row = context.cast(builder, args[1], sig.args[1], types.intp)
-        ptr = cgutils.gep_inbounds(builder, data, builder.mul(row, ir.Constant(row.type, _LANES)))
-        return builder.bitcast(ptr, vty.as_pointer())
-
-    @intrinsic
-    def vload(typingctx, a, row):
-        if not (is_rows(a) and isinstance(row, types.Integer)):
-            return None
-
-        def codegen(context, builder, sig, args):
-            return builder.load(row_pointer(context, builder, sig, args), align=4)
-
-        return lanes(a, row), codegen
-
-    @intrinsic
-    def vstore(typingctx, a, row, v):
-        if not (is_rows(a) and isinstance(row, types.Integer) and v == lanes):
-            return None
-
-        def codegen(context, builder, sig, args):
-            builder.store(args[2], row_pointer(context, builder, sig, args), align=4)
-            return context.get_dummy_value()
-
-        return types.none(a, row, v), codegen
-
-    @intrinsic
-    def vsplat(typingctx, x):
-        if x != f32:
-            return None
-        return lanes(x), lambda context, builder, sig, args: vec(builder, f32, args[0])
-
-    @intrinsic
-    def vsqrt(typingctx, x):
-        if x != lanes:
-            return None
-        return lanes(x), lambda context, builder, sig, args: call(builder, "llvm.sqrt", args[0])
-
-    def select(predicate):
-        @intrinsic
-        def sel(typingctx, c, a, b):
-            if not (c == lanes and a in (f32, lanes) and b in (f32, lanes)):
-                return None
-
-            def codegen(context, builder, sig, args):
-                c, a, b = (vec(builder, t, x) for t, x in zip(sig.args, args))
-                return builder.select(builder.fcmp_ordered(predicate, c, ir.Constant(vty, None)), a, b)
-
-            return lanes(c, a, b), codegen
-
-        return sel
-
-    @intrinsic
-    def fma(typingctx, a, b, c):
-        # a * b + c with one rounding: ATen's CPU kernels fuse these (vec::fmadd, and GCC contracts the
-        # scalar tails), so the kernel must too to stay on torch's trajectory. Lane vectors: per lane.
-        if a == b == c == f32:
-            return f32(f32, f32, f32), lambda context, builder, sig, args: builder.fma(*args)
-        if lanes in (a, b, c) and {a, b, c} <= {f32, lanes}:
-
-            def codegen(context, builder, sig, args):
-                return call(builder, "llvm.fma", *(vec(builder, t, x) for t, x in zip(sig.args, args)))
-
-            return lanes(a, b, c), codegen
-        return None
-
-    globals().update(_fma=fma, _vload=vload, _vstore=vstore, _vsplat=vsplat, _vsqrt=vsqrt,
-                     _vle0=select("<="), _vgt0=select(">"))
 
 
 def _compiled(variant: str = "scalar"):
@@ -775,13 +638,6 @@ def warm_up(members: int = 1) -> None:
           np.ones(K, np.uint8), sizes, np.zeros(0, np.int64), np.zeros((K, 1), np.float32),
           np.zeros((K, 1), np.float32), 1, 0.0, 0.0, 0.0, _SGD, 1, True, 1.0, np.zeros((K, 1)),
           np.zeros((K, 1, 0), np.float32), np.zeros(K, np.int64))
-
-
-def _threads() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
 
 
 def _check(name, a, dtype, ndim):
@@ -829,8 +685,8 @@ def train(params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum,
         raise ValueError(f"sizes must run from 1 to 1 with positive widths, got {sizes.tolist()}")
     if acts.shape[0] != L - 1 or ((acts < 0) | (acts > 4)).any():
         raise ValueError(f"acts: expected {L - 1} activation codes 0..4, got {acts.tolist()}")
-    if n_params(sizes) != P:
-        raise ValueError(f"params has {P} columns; sizes {sizes.tolist()} need {n_params(sizes)}")
+    if param_count(sizes) != P:
+        raise ValueError(f"params has {P} columns; sizes {sizes.tolist()} need {param_count(sizes)}")
     if state.shape != (K, state_size(P)):
         raise ValueError(f"state: expected shape {(K, state_size(P))}, got {state.shape}")
     if X.shape != Y.shape or X.shape[0] != K or N < 1:
@@ -862,20 +718,9 @@ def train(params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum,
     members = np.flatnonzero(~stopped)
     if len(members) == 0:
         return
-    n_blocks = max(-(-len(members) // _LANES), min(len(members), _threads()))
+    n_blocks = max(-(-len(members) // _LANES), min(len(members), cores()))
     blocks = np.full((n_blocks, _LANES), -1, np.int64)  # the member in each lane; -1 leaves it idle
     for i, chunk in enumerate(np.array_split(members, n_blocks)):
         blocks[i, :len(chunk)] = chunk
-    n = min(n_blocks, _threads())
-    if n == 1:
-        kernel(blocks, *args)
-        return
-    global _pool
-    with _lock:
-        if _pool is None or _pool._max_workers < n - 1:
-            _pool = concurrent.futures.ThreadPoolExecutor(max_workers=n - 1, thread_name_prefix="nudge-kernel")
-    groups = [np.ascontiguousarray(blocks[i::n]) for i in range(n)]
-    futures = [_pool.submit(kernel, group, *args) for group in groups[1:]]
-    kernel(groups[0], *args)
-    for future in futures:
-        future.result()
+    n = min(n_blocks, cores())
+    run_spread(kernel, [np.ascontiguousarray(blocks[i::n]) for i in range(n)], *args)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from .config import RunConfig
+from .layout import param_shapes
 
 if TYPE_CHECKING:
     import torch.nn
@@ -32,18 +33,6 @@ def build_module(config: RunConfig, seed: int | None = None) -> "torch.nn.Module
         if i < len(sizes) - 2:
             layers.append(makers[config.activations[i]]())
     return nn.Sequential(*layers)
-
-
-def param_shapes(sizes: Sequence[int]) -> list[tuple[int, ...]]:
-    """Shapes of the parameter tensors, in `parameters()` order."""
-    shapes: list[tuple[int, ...]] = []
-    for i in range(len(sizes) - 1):
-        shapes += [(sizes[i + 1], sizes[i]), (sizes[i + 1],)]
-    return shapes
-
-
-def param_count(sizes: Sequence[int]) -> int:
-    return sum(int(np.prod(s)) for s in param_shapes(sizes))
 
 
 def flatten_module(module: "torch.nn.Module") -> np.ndarray:

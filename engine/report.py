@@ -32,16 +32,22 @@ def log_lines(config: RunConfig, chunk: MetricChunk, every: int) -> list[str]:
     return [format_row(config, chunk.row(i)) for i in np.flatnonzero(log_due(config, chunk.epoch, every)).tolist()]
 
 
-def _num(value: float | None, digits: int = 4) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def format_number(value: float | None, missing: str = "–") -> str:
+    """A loss or a parameter, four significant digits, as the log, the summary and the status line all
+    write it: 0.01235, 1234, 1.5e-05, nan, inf; `missing` for no value yet."""
+    if value is None:
+        return missing
+    if math.isnan(value):
         return "nan"
-    return f"{value:.{digits}g}" if abs(value) >= 1e4 or (0 < abs(value) < 1e-3) else f"{value:.{digits}f}".rstrip("0").rstrip(".") or "0"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return f"{value:.4g}"
 
 
 def format_row(config: RunConfig, row: dict[str, Any]) -> str:
     """One epoch as the seed would log it (with labels that match their values)."""
     epoch = row["epoch"]
-    if not config.spec.is_torch:
+    if not config.example.is_torch:
         parts = [f"iteration {epoch:>4}"]
         if "weight" in row:
             parts += [f"weight {row['weight']:.3f}", f"error {row['error']:+.3f}"]
@@ -51,12 +57,12 @@ def format_row(config: RunConfig, row: dict[str, Any]) -> str:
         last_x = config.x_max if config.points > 1 else config.x_min
         parts += [f"weight {row['weight']:.3f}", f"bias {row['bias']:+.3f}", f"grad {row['grad']:+.3f}",
                   f"prediction {row['prediction']:.3f} at x={last_x:g}"]
-    if config.spec.is_torch or "weight" not in row:
-        parts.append(f"loss {_num(row['loss'])}")
+    if config.example.is_torch or "weight" not in row:
+        parts.append(f"loss {format_number(row['loss'], 'nan')}")
     if "losses" in row:
         finite = [v for v in row["losses"] if v is not None and math.isfinite(v)]
         if finite:
-            parts.append(f"(seeds {_num(min(finite))}..{_num(max(finite))})")
+            parts.append(f"(seeds {format_number(min(finite))}..{format_number(max(finite))})")
     return "  ".join(parts)
 
 
@@ -66,7 +72,7 @@ def format_summary(config: RunConfig, result: Any, timing: bool = True) -> str:
     lines = []
     status = result.status
     word = {"completed": "finished"}.get(status, status)
-    if not config.spec.is_torch:
+    if not config.example.is_torch:
         w = result.params[0][0]
         if status == "converged":
             lines.append(f"converged after {result.epochs} iterations: |error| <= {config.tolerance:g}")
@@ -75,7 +81,7 @@ def format_summary(config: RunConfig, result: Any, timing: bool = True) -> str:
         lines.append(f"y = weight * x:  {w * config.sample_x:.4f} = {w:.4f} x {config.sample_x:g}")
     else:
         took = f" ({result.seconds:.3f} s training, {result.backend})" if timing else ""
-        lines.append(f"{word} after {result.epochs} epochs: loss {_num(result.loss)}{took}")
+        lines.append(f"{word} after {result.epochs} epochs: loss {format_number(result.loss, 'nan')}{took}")
         if not config.hidden and status != "diverged":
             lines.append(f"learned y = {result.params[0][0]:.4f} x {result.params[1][0]:+.4f}")
     if result.hint:

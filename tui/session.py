@@ -9,32 +9,18 @@ here runs per epoch in Python: chunks are appended whole and only the epochs to 
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
 
-
-from engine import (COMPLETED, CONVERGED_STATE, DIVERGED_STATE, FAILED, FINAL_STATES, LOADING, PAUSED, READY,
-                    RUNNING, STOPPED, Change, History, HyperChanged, MetricChunk, Progress, RunConfig,
-                    RunController, StateChanged, format_row, format_summary, log_due, log_interval, log_lines)
+from engine import (FINAL_STATES, Change, History, HyperChanged, MetricChunk, Progress, RunConfig, RunController,
+                    RunState, StateChanged, format_row, format_summary, log_due, log_interval, log_lines)
 
 HISTORY_CAPACITY = 4096
 TRAIN_THREAD_NAME = "nudge-train"  # the worker thread carries this name while it trains
-
-#: What the status line calls each engine state.
-STATE_WORDS = {
-    READY: "ready", LOADING: "loading…", RUNNING: "running", PAUSED: "paused", COMPLETED: "finished",
-    CONVERGED_STATE: "finished", DIVERGED_STATE: "diverged", STOPPED: "stopped", FAILED: "failed",
-}
-
-
-def warm_up() -> None:
-    """Import torch and ready the compiled kernel, off the UI thread, so the first run starts at once."""
-    from engine import preload
-
-    preload()
+_NEVER_STARTED = threading.Event()
+_NEVER_STARTED.set()
 
 
 class RateMeter:
@@ -78,16 +64,20 @@ class RunSession:
         self.config = config
         self.controller: RunController | None = None
         self.history = History(capacity)
-        self.state = READY
+        self.state = RunState.READY
         self.hint = ""
         self.every = log_interval(config.epochs)
-        self.done = threading.Event()  # set by the worker when run() has returned
         self.rate = RateMeter()
         self.requested: dict[str, float] = {}  # live changes asked for, until the engine applies them
         self._lines: list[str] = []
         self._last_logged = 0
 
     # -- what the UI reads ----------------------------------------------------------------------------
+
+    @property
+    def done(self) -> threading.Event:
+        """Set once the run's worker has returned (at once for a session that never started)."""
+        return self.controller.done if self.controller is not None else _NEVER_STARTED
 
     @property
     def started(self) -> bool:
@@ -129,7 +119,7 @@ class RunSession:
     @property
     def eps(self) -> float | None:
         """Epochs per second, while running."""
-        return self.rate.rate if self.state == RUNNING else None
+        return self.rate.rate if self.state == RunState.RUNNING else None
 
     # -- driving ----------------------------------------------------------------------------------------
 
@@ -138,7 +128,7 @@ class RunSession:
         if self.controller is not None:
             raise RuntimeError("a session runs once; make a new one for a new run")
         self.controller = RunController(self.config, pace=pace, start_paused=paused)
-        self.state = LOADING
+        self.state = RunState.LOADING
         self._lines.append(self.config.describe())
         return self.controller
 
@@ -173,7 +163,7 @@ class RunSession:
 
     def wait(self, timeout: float) -> bool:
         """Wait for the worker to return (True) or for `timeout` seconds (False). Blocks."""
-        return self.controller is None or self.done.wait(timeout)
+        return self.controller is None or self.controller.done.wait(timeout)
 
     def poll(self, now: float | None = None) -> Update:
         """Drain the controller's events into the UI's history; say what changed."""
@@ -195,7 +185,7 @@ class RunSession:
             elif isinstance(event, StateChanged):
                 self.state, self.hint = event.state, event.hint
                 update.state_changed = True
-                if event.state == RUNNING:
+                if event.state == RunState.RUNNING:
                     self.rate.reset()
                 if event.state in FINAL_STATES:
                     self.requested.clear()  # asked for too late: the run ended first
@@ -221,17 +211,6 @@ class RunSession:
         return lines
 
 
-def format_number(value: float | None) -> str:
-    """A loss or a parameter, four significant digits: 0.01234, 123.4, 1.234e-05, nan, inf."""
-    if value is None:
-        return "–"
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return f"{value:.4g}"
-
-
 def describe_change(change: Change) -> str:
     what = {"lr": "learning rate", "momentum": "momentum"}.get(change.name, change.name)
     return f"epoch {change.epoch}: {what} {change.old:g} -> {change.new:g}"
@@ -240,11 +219,11 @@ def describe_change(change: Change) -> str:
 def summary_lines(session: RunSession) -> list[str]:
     """How the run ended and what it learned, without timings (so a finished screen is reproducible)."""
     controller, config = session.controller, session.config
-    if session.state == FAILED:
+    if session.state == RunState.FAILED:
         error = controller.error if controller is not None else None
         return [f"failed: {type(error).__name__}: {error}" if error else "failed"]
     result = controller.result if controller is not None else None
     if result is None:
-        unit = "epochs" if config.spec.is_torch else "iterations"
-        return [f"{STATE_WORDS.get(session.state, session.state)} after {session.epoch} {unit}"]
+        unit = "epochs" if config.example.is_torch else "iterations"
+        return [f"{session.state} after {session.epoch} {unit}"]
     return format_summary(config, result, timing=False).splitlines()

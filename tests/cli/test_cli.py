@@ -10,7 +10,7 @@ import pytest
 
 
 def nudge(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True, text=True, timeout=120, **kw)
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120, **kw)
 
 
 def test_list_names_every_example_with_its_defaults():
@@ -99,7 +99,7 @@ def test_a_config_file_sets_values_and_flags_override_it(tmp_path):
 
 
 def test_ctrl_c_prints_the_stopped_summary_and_exits_130():
-    proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "run", "parabola-relu", "--epochs", "10000000",
+    proc = subprocess.Popen([sys.executable, "-m", "tui.cli", "run", "parabola-relu", "--epochs", "10000000",
                              "--format", "jsonl", "--backend", "autograd"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout.readline()  # training has started
@@ -123,7 +123,7 @@ def test_many_seeds_jsonl_carries_each_members_loss_and_final_runs():
 
 
 def test_a_reader_that_goes_away_stops_the_run_quietly():
-    proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "run", "parabola-relu", "--epochs", "10000000",
+    proc = subprocess.Popen([sys.executable, "-m", "tui.cli", "run", "parabola-relu", "--epochs", "10000000",
                              "--format", "jsonl"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert json.loads(proc.stdout.readline())["epoch"] == 1
     proc.stdout.close()  # as `| head -1` does
@@ -145,13 +145,13 @@ def test_a_config_file_that_is_not_text_is_refused_in_one_line(tmp_path):
 
 
 def test_the_app_opens_on_the_example_its_config_file_names(tmp_path):
-    from engine.cli import build_parser, config_from_args
+    from tui.cli import build_parser, config_from_args
 
     path = tmp_path / "run.toml"
     path.write_text('example = "parabola-relu"\nlr = 0.02\n')
     args = build_parser().parse_args(["--config", str(path)])
     config = config_from_args(args, None)
-    assert (config.example, config.lr) == ("parabola-relu", 0.02)
+    assert (config.example_id, config.lr) == ("parabola-relu", 0.02)
 
 
 def test_json_never_carries_a_bare_nan():

@@ -5,7 +5,8 @@ import threading
 import pytest
 
 from engine import RunConfig
-from tui.session import RateMeter, RunSession, describe_change, format_number
+from engine import format_number
+from tui.session import RateMeter, RunSession, describe_change
 
 
 def run_to_end(session: RunSession) -> None:
@@ -91,13 +92,7 @@ def test_stop_ends_the_run_and_sets_done():
     session = RunSession(RunConfig.for_example("parabola-relu", epochs=100_000))
     controller = session.start(pace=None)
 
-    def work():
-        try:
-            controller.run()
-        finally:
-            session.done.set()
-
-    threading.Thread(target=work, daemon=True).start()
+    threading.Thread(target=controller.run_to_end, daemon=True).start()
     session.stop()
     assert session.wait(30)
     session.poll()

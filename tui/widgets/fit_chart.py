@@ -35,7 +35,7 @@ class FitChart(Chart):
         self.dirty = True
 
     def _update_title(self) -> None:
-        example = self.config.spec
+        example = self.config.example
         legend = [f"[{palette.hex_(palette.DATA)}]• data[/]", f"[{palette.hex_(palette.MODEL)}]─ model[/]"]
         if example.truth_text:
             legend.append(f"[{palette.hex_(palette.TRUTH)}]─ y={example.truth_text}[/]")
@@ -44,12 +44,12 @@ class FitChart(Chart):
 
     def _training_range(self) -> tuple[float, float]:
         c = self.config
-        if not c.spec.is_torch:
+        if not c.example.is_torch:
             return (c.sample_x, c.sample_x)
         return (c.x_min, c.x_max)
 
     def draw(self, plt) -> None:
-        c, example = self.config, self.config.spec
+        c, example = self.config, self.config.example
         grid = eval_grid(c, self.budget)
         truth = example.truth(grid) if example.truth_text else np.empty(0)
         limits = fit_limits([self.data.y, truth])

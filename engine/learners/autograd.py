@@ -10,10 +10,11 @@ import threading
 
 import numpy as np
 
-from .config import RunConfig
-from .learner import RUNNING, Learner
-from .metrics import MetricChunk
-from .models import build_module, flatten_module
+from ..config import RunConfig
+from ..metrics import MetricChunk
+from ..models import build_module, flatten_module
+from ..states import MemberStatus
+from .base import Learner
 
 
 class AutogradLearner(Learner):
@@ -54,7 +55,7 @@ class AutogradLearner(Learner):
                 break
             done = i + 1
             for k in range(self.members):
-                if self.status[k] != RUNNING:
+                if self.status[k] != MemberStatus.RUNNING:
                     continue
                 model, opt, x, y = self.modules[k], self.optimizers[k], self.xs[k], self.ys[k]
                 for s in range(0, len(x), batch):

@@ -14,12 +14,11 @@ from typing import Sequence
 
 import numpy as np
 
-from .config import RunConfig
-from .data import Dataset, make_data
-from .metrics import MetricChunk, median_loss
-from .models import predict, split_flat
-
-RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
+from ..config import RunConfig
+from ..data import Dataset, make_data
+from ..metrics import MetricChunk, median_loss
+from ..models import predict, split_flat
+from ..states import MemberStatus
 
 # A loss this many times the starting loss (or non-finite) means the run blew up. Healthy runs of the seed's
 # examples rise at most a few-fold before falling, so the margin is wide.
@@ -36,7 +35,7 @@ class Learner:
         self.data: list[Dataset] = [make_data(config, s) for s in self.seeds]
         self.epoch = 0
         self.seconds = 0.0  # time spent training, and nothing else
-        self.status = [RUNNING] * self.members
+        self.status = [MemberStatus.RUNNING] * self.members
         self.stopped_at: list[int | None] = [None] * self.members
         self.last_loss = np.full(self.members, np.nan)
         self.loss_limit = math.inf
@@ -60,7 +59,7 @@ class Learner:
 
     @property
     def finished(self) -> bool:
-        return all(s != RUNNING for s in self.status)
+        return all(s != MemberStatus.RUNNING for s in self.status)
 
     def train(self, epochs: int, stop: threading.Event | None = None) -> MetricChunk:
         """Train up to `epochs` more epochs; members that converge or diverge stop early, and a set `stop`
@@ -105,7 +104,7 @@ class Learner:
         """Record member k's loss after `epoch`; mark it diverged when it blew up. True if still running."""
         self.last_loss[k] = loss
         if not math.isfinite(loss) or loss > self.loss_limit:
-            self.status[k], self.stopped_at[k] = DIVERGED, epoch
+            self.status[k], self.stopped_at[k] = MemberStatus.DIVERGED, epoch
             return False
         return True
 
@@ -115,7 +114,7 @@ class Learner:
 
     @property
     def is_one_weight(self) -> bool:
-        return self.config.spec.is_torch and not self.config.hidden
+        return self.config.example.is_torch and not self.config.hidden
 
     def params(self, k: int = 0) -> list[list[float]]:
         """Member k's parameters, each tensor flattened, in `model.parameters()` order."""
@@ -139,40 +138,10 @@ class Learner:
 
 def divergence_hint(config: RunConfig, epoch: int, loss: float) -> str:
     what = "became NaN" if math.isnan(loss) else "became infinite" if math.isinf(loss) else f"exploded to {loss:.3g}"
-    if not config.spec.is_torch:
+    if not config.example.is_torch:
         return f"the error {what} at iteration {epoch}; try a smaller step"
     if not config.zero_grad:
         return (f"the loss {what} at epoch {epoch}: with zero-grad off, gradients pile up from step to step; "
                 f"turn zero-grad back on, or try a learning rate of {config.lr / 10:g}")
     return (f"the loss {what} at epoch {epoch}: the learning rate ({config.lr:g}) is probably too high; "
             f"try {config.lr / 10:g}")
-
-
-def make_learner(config: RunConfig) -> Learner:
-    """The learner for this config: nudge for the framework-free example, otherwise the compiled kernel
-    when numba is there (and the config does not force autograd), else the autograd loop. Imports torch."""
-    if not config.spec.is_torch:
-        from .nudge import NudgeLearner
-
-        return NudgeLearner(config)
-    if config.backend in ("auto", "kernel"):
-        from . import kernel
-
-        if kernel.available():
-            from .kernel_trainer import KernelLearner
-
-            return KernelLearner(config)
-        if config.backend == "kernel":
-            raise RuntimeError("the kernel backend needs numba, which failed to import; use --backend autograd")
-    from .trainer import AutogradLearner
-
-    return AutogradLearner(config)
-
-
-def preload() -> None:
-    """Import torch and get the compiled kernel ready (compile or cache load), so the first run starts
-    at once. Call it from a background thread after the app's first frame; it is safe to call twice."""
-    from .config import RunConfig as _RunConfig
-
-    learner = make_learner(_RunConfig.for_example("parabola-relu", epochs=1))
-    learner.train(1)

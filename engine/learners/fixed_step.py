@@ -11,12 +11,13 @@ import random
 
 import numpy as np
 
-from .config import RunConfig
-from .learner import CONVERGED, RUNNING, Learner
-from .metrics import MetricChunk, median_loss
+from ..config import RunConfig
+from ..metrics import MetricChunk, median_loss
+from ..states import MemberStatus
+from .base import Learner
 
 
-class NudgeLearner(Learner):
+class FixedStepLearner(Learner):
     backend = "nudge"
 
     def __init__(self, config: RunConfig):
@@ -35,7 +36,7 @@ class NudgeLearner(Learner):
                 break
             n = i + 1
             for k in range(self.members):
-                if self.status[k] != RUNNING:
+                if self.status[k] != MemberStatus.RUNNING:
                     continue
                 w = self.weights[k]
                 err = c.sample_x * w - c.sample_y
@@ -44,7 +45,7 @@ class NudgeLearner(Learner):
                 if k == 0:
                     weight[i], error[i] = w, err
                 if abs(err) <= c.tolerance:
-                    self.status[k], self.stopped_at[k] = CONVERGED, self.epoch + i + 1
+                    self.status[k], self.stopped_at[k] = MemberStatus.CONVERGED, self.epoch + i + 1
                 else:
                     self.weights[k] = w - c.step if err >= 0 else w + c.step
         chunk = MetricChunk(

@@ -1,7 +1,8 @@
-"""The `nudge` command: `list`, `run` (headless training), and, with no subcommand, the terminal app.
+"""The `nudge` command, the top layer: `list` and `run` hand their work to the headless engine; with no
+subcommand it opens the terminal app.
 
-Nothing here imports torch at module level: `nudge --help` and `nudge list` answer at once, and torch
-loads only when a run builds its model.
+Nothing here imports torch or Textual at module level: `nudge --help`, `nudge list` and `nudge run` never load
+Textual, and torch loads only when a run builds its model.
 """
 
 from __future__ import annotations
@@ -13,14 +14,10 @@ import re
 import signal
 import sys
 import threading
-import tomllib
 from typing import Any, Sequence
 
-from .config import FIELDS, BACKENDS, ConfigError, RunConfig
-from .controller import DIVERGED_STATE, Progress, RunController
-from .examples import EXAMPLES, example_ids, get_example
-from .metrics import json_safe
-from .report import format_summary, log_interval, log_lines
+from engine import (BACKENDS, EXAMPLES, FIELDS, ConfigError, Progress, RunConfig, RunController, RunState,
+                    example_ids, format_summary, get_example, json_safe, load_config_file, log_interval, log_lines)
 
 EXIT_OK, EXIT_INVALID, EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 2, 3, 130, 141
 
@@ -111,17 +108,10 @@ def config_from_args(args: argparse.Namespace, example_id: str | None) -> RunCon
     values: dict[str, Any] = {}
     path = getattr(args, "config", None)
     if path:
-        try:
-            with open(path, "rb") as fh:
-                data = tomllib.load(fh)
-        except OSError as exc:
-            raise ConfigError("config", f"config: cannot read {path!r}: {exc.strerror}") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError("config", f"config: {path!r} is not valid TOML: {exc}") from None
-        file_config = RunConfig.from_mapping(data)
-        if example_id and example_id != file_config.example:
-            raise ConfigError("example", f"example: {example_id!r} given, but {path!r} is for {file_config.example!r}")
-        example_id = file_config.example
+        file_config = load_config_file(path)
+        if example_id and example_id != file_config.example_id:
+            raise ConfigError("example", f"example: {example_id!r} given, but {path!r} is for {file_config.example_id!r}")
+        example_id = file_config.example_id
         values.update(file_config.to_dict())
         values.pop("example")
     if example_id is None:
@@ -150,7 +140,7 @@ def cmd_list() -> int:
         config = RunConfig.for_example(example.id)
         print(f"{example.id:<{width}}  {example.title}")
         print(f"{'':<{width}}  {example.summary}")
-        print(f"{'':<{width}}  defaults: {config.describe().split(': ', 1)[1]}")
+        print(f"{'':<{width}}  defaults: {config.settings_text()}")
     return EXIT_OK
 
 
@@ -205,7 +195,7 @@ def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
         print(format_summary(config, result), flush=True)
     if interrupted.is_set():
         return EXIT_INTERRUPTED
-    return EXIT_DIVERGED if result.status == DIVERGED_STATE else EXIT_OK
+    return EXIT_DIVERGED if result.status == RunState.DIVERGED else EXIT_OK
 
 
 def _run_quietly(controller: RunController, finished: threading.Event) -> None:
@@ -242,7 +232,7 @@ def _main(argv: list[str]) -> int:
         print(f"nudge: {exc}", file=sys.stderr)
         return EXIT_INVALID
     try:
-        from tui.app import run_app
+        from .app import run_app
     except ImportError as exc:  # the app's dependencies are missing: the headless half still works
         print(f"nudge: the terminal app cannot start ({exc}); `nudge run` still works", file=sys.stderr)
         parser.print_help()

@@ -11,11 +11,12 @@ import threading
 
 import numpy as np
 
-from . import kernel
-from .config import RunConfig
-from .learner import DIVERGED, RUNNING, Learner
-from .metrics import MetricChunk
-from .models import build_module, flatten_module, load_flat
+from .. import kernel
+from ..config import RunConfig
+from ..metrics import MetricChunk
+from ..models import build_module, flatten_module, load_flat
+from ..states import MemberStatus
+from .base import Learner
 
 
 class KernelLearner(Learner):
@@ -49,8 +50,8 @@ class KernelLearner(Learner):
         for k in range(self.members):
             if done[k] < epochs:
                 losses[k, done[k]:] = np.nan
-            if self.status[k] == RUNNING and not self.active[k]:
-                self.status[k], self.stopped_at[k] = DIVERGED, self.epoch + int(done[k])
+            if self.status[k] == MemberStatus.RUNNING and not self.active[k]:
+                self.status[k], self.stopped_at[k] = MemberStatus.DIVERGED, self.epoch + int(done[k])
             if done[k]:
                 self.last_loss[k] = losses[k, done[k] - 1]
         return self._chunk(self.epoch, losses[:, :n], trace[0, :n] if self._trace_width else None)

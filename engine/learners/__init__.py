@@ -1,0 +1,45 @@
+"""The learners: what trains a run's members a chunk of epochs at a time.
+
+- `base.Learner`: what they share (members, statuses, the divergence rule, one-weight metrics);
+- `fixed_step.FixedStepLearner`: nudge-3x, no framework: the weight moves by a fixed step;
+- `autograd.AutogradLearner`: the seed's PyTorch loop, fixed; the reference the others are held to;
+- `kernel.KernelLearner`: the compiled kernel (engine/kernel.py), the fast path.
+
+`make_learner` picks one for a config; `warm_up` gets torch and the kernel ready ahead of a first run.
+"""
+
+from __future__ import annotations
+
+from ..config import RunConfig
+from .base import EXPLOSION_FACTOR, Learner, divergence_hint
+
+
+def make_learner(config: RunConfig) -> Learner:
+    """The learner for this config: the fixed-step one for the framework-free example, otherwise the
+    compiled kernel when numba is there (and the config does not force autograd), else the autograd loop.
+    Imports torch."""
+    if not config.example.is_torch:
+        from .fixed_step import FixedStepLearner
+
+        return FixedStepLearner(config)
+    if config.backend in ("auto", "kernel"):
+        from .. import kernel
+
+        if kernel.available():
+            from .kernel import KernelLearner
+
+            return KernelLearner(config)
+        if config.backend == "kernel":
+            raise RuntimeError("the kernel backend needs numba, which failed to import; use --backend autograd")
+    from .autograd import AutogradLearner
+
+    return AutogradLearner(config)
+
+
+def warm_up() -> None:
+    """Import torch and get the compiled kernel ready (compile or load from numba's cache), so the first run
+    starts at once. Call it from a background thread after the app's first frame; safe to call twice."""
+    make_learner(RunConfig.for_example("parabola-relu", epochs=1)).train(1)
+
+
+__all__ = ["EXPLOSION_FACTOR", "Learner", "divergence_hint", "make_learner", "warm_up"]
