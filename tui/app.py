@@ -16,21 +16,19 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from typing import Iterable
-
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList
 
-from engine import EXAMPLES, ConfigError, RunConfig, get_example
+from engine import ConfigError, RunConfig, warm_up
 
+from .commands import NudgeCommands
+from .keys import bindings, help_rows
 from .messages import TorchReady
-from .presets import DEFAULT_SPEED, MARKER_NAMES, SPEEDS, SPEEDS_BY_NAME, Speed, lr_step, next_marker, next_speed
-from .session import TRAIN_THREAD_NAME, RunSession, warm_up
+from .presets import DEFAULT_SPEED, MARKER_NAMES, SPEEDS_BY_NAME, Speed, lr_step, next_marker, next_speed
+from .session import TRAIN_THREAD_NAME, RunSession
 from .traffic import budget_for, chart_rate, fixed_rate
 from .widgets import (ChartPanel, ExampleInfoScreen, ExamplePicker, FitChart, HelpScreen, LogPane, LossChart,
                       ParamsForm, StatusLine, TooSmall, status_text, too_small)
@@ -48,45 +46,12 @@ class NudgeApp(App[int]):
     TITLE = "nudge"
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS = [
-        Binding("space", "toggle_run", "Run/Pause", tooltip="Start a run, or pause and resume it"),
-        Binding("n", "step", "Step", tooltip="Train one epoch, then pause"),
-        Binding("r", "reset", "Reset", tooltip="Stop, and start over with new weights from the seed"),
-        Binding("plus,equals_sign", "lr(1)", "LR", key_display="+/-",
-                tooltip="Learning rate up / down a preset, live during a run"),
-        Binding("minus", "lr(-1)", "LR down", show=False),
-        Binding("s", "speed", "Speed"),
-        Binding("l", "toggle_log", "Log scale", show=False),
-        Binding("e", "toggle_smooth", "Smoothing", show=False),
-        Binding("m", "cycle_marker", "Marker", show=False),
-        Binding("i", "about", "About example", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("f1", "help", "Help", show=False, priority=True),
-        Binding("q", "quit", "Quit"),
-    ]
+    BINDINGS = bindings()
+    COMMANDS = App.COMMANDS | {NudgeCommands}
 
-    #: The help screen's table, in a person's words; a test checks that every binding above is in it.
-    HELP_KEYS = [
-        ("space", "start a run; pause / resume it"),
-        ("n", "one epoch (pauses first)"),
-        ("r", "reset: stop, new initial weights from the seed, apply the form"),
-        ("+ / -", "learning rate up / down a preset (0.0001 … 1), live during a run"),
-        ("s", "speed: slow, watch, fast, max (changes a run in progress)"),
-        ("l", "loss chart: log scale on / off"),
-        ("e", "loss chart: EMA smoothing on / off"),
-        ("m", "chart marker: braille, blocks, dots, solid (for terminals that draw braille badly)"),
-        ("i", "about the current example"),
-        ("tab / shift+tab", "move between the example list, the form fields, the charts and the log"),
-        ("enter", "in the list: load the example; in a field: apply it"),
-        ("escape", "leave the form (so the keys above work again)"),
-        ("ctrl+p", "command palette: every action by name"),
-        ("? / f1", "this help"),
-        ("q / ctrl+q", "quit (stops the run first)"),
-    ]
-
-    def __init__(self, config: RunConfig, *, preload: bool = True, chart_fps: float | None = None,
+    def __init__(self, config: RunConfig, *, warm_up: bool = True, chart_fps: float | None = None,
                  speed: str = DEFAULT_SPEED.name) -> None:
-        """`preload`: warm torch up in the background after the first frame. `chart_fps`: fix the chart
+        """`warm_up`: get torch and the kernel ready in the background after the first frame. `chart_fps`: fix the chart
         repaints a second during a run (default: NUDGE_CHART_FPS, else a byte budget decides, see
         tui/traffic.py). `speed`: a preset name."""
         super().__init__()
@@ -95,7 +60,7 @@ class NudgeApp(App[int]):
         self.speed: Speed = SPEEDS_BY_NAME[speed]
         self.fixed_chart_fps = chart_fps if chart_fps is not None else fixed_rate()
         self.chart_budget = budget_for()
-        self.preload = preload
+        self.warm_up = warm_up
         self.torch_loading = False
         self._timer: Timer | None = None
         self._last_draw = 0.0
@@ -106,7 +71,7 @@ class NudgeApp(App[int]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
-                yield ExamplePicker(self.config.example, id="examples")
+                yield ExamplePicker(self.config.example_id, id="examples")
                 yield ParamsForm(self.config, id="form")
             with Vertical(id="main"):
                 yield ChartPanel(LossChart(id="loss"), id="loss-panel")
@@ -137,7 +102,7 @@ class NudgeApp(App[int]):
         self._show_session()
         self._fit_size(self.size.width, self.size.height)
         self.query_one("#example-list", OptionList).focus()
-        if self.preload:
+        if self.warm_up:
             self.call_after_refresh(self._start_warm_up)
 
     def on_resize(self, event) -> None:
@@ -179,7 +144,7 @@ class NudgeApp(App[int]):
     def _show_session(self) -> None:
         """Point the charts and the status line at the current session."""
         s = self.session
-        unit = "epoch" if s.config.spec.is_torch else "iteration"
+        unit = "epoch" if s.config.example.is_torch else "iteration"
         self.loss_chart.show(s.history, s.config.epochs, unit)
         self.fit_chart.show(s.config, s.controller.predict if s.controller is not None else None)
         self._redraw_charts(force=True)
@@ -216,12 +181,9 @@ class NudgeApp(App[int]):
         name, thread.name = thread.name, TRAIN_THREAD_NAME
         try:
             assert session.controller is not None
-            session.controller.run()
-        except BaseException:  # noqa: BLE001 - the controller records it and reports FAILED
-            pass
+            session.controller.run_to_end()
         finally:
             thread.name = name
-            session.done.set()
 
     def _tick(self) -> None:
         """Drain the engine's buffer, log, mark charts dirty, redraw them at the chart rate."""
@@ -265,7 +227,7 @@ class NudgeApp(App[int]):
         self._last_status = now
         s = self.session
         config = s.config
-        knob = f"lr {s.lr:g}" if config.spec.is_torch else f"step {config.step:g}"
+        knob = f"lr {s.lr:g}" if config.example.is_torch else f"step {config.step:g}"
         self.query_one(StatusLine).show(status_text(
             state=s.state, epoch=s.epoch, total=config.epochs, loss=s.loss, eps=s.eps, speed=self.speed.name,
             knob=knob, hint=s.hint, torch_loading=self.torch_loading and not s.started))
@@ -315,7 +277,7 @@ class NudgeApp(App[int]):
 
     def action_lr(self, direction: int) -> None:
         s = self.session
-        if not s.config.spec.is_torch:
+        if not s.config.example.is_torch:
             self.notify("this example has no learning rate: it nudges by a fixed step", severity="warning")
             return
         current = s.lr if s.active else (self.form.config.lr if self.form.config else s.config.lr)
@@ -354,14 +316,19 @@ class NudgeApp(App[int]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.HELP_KEYS, get_example(self.session.config.example)))
+        self.push_screen(HelpScreen(help_rows(), self.session.config.example))
 
     def action_about(self) -> None:
         config = self.session.config
-        self.push_screen(ExampleInfoScreen(config.spec, "settings: " + config.describe().split(": ", 1)[1]))
+        self.push_screen(ExampleInfoScreen(config.example, "settings: " + config.settings_text()))
 
     def action_example(self, example_id: str) -> None:
         self._switch_example(example_id)
+
+    def action_defaults(self) -> None:
+        """Put the example's own settings back in the form (a run in progress stops)."""
+        self._load_example(self.config.example_id)
+        self.notify(f"{self.config.example_id}: the example's default settings are back", timeout=3)
 
     async def action_quit(self) -> None:
         await self._stop_worker()
@@ -386,9 +353,13 @@ class NudgeApp(App[int]):
 
     def _switch_example(self, example_id: str) -> None:
         """Load another example with its own defaults (a run in progress stops)."""
-        if example_id == self.config.example:
+        if example_id == self.config.example_id:
             self.notify("this example is already loaded; r starts it over", timeout=3)
             return
+        self._load_example(example_id)
+
+    def _load_example(self, example_id: str) -> None:
+        """The example with its own defaults, in the form and a fresh session (a run in progress stops)."""
         self.session.stop()
         self.config = RunConfig.for_example(example_id, seeds=self.config.seeds, backend=self.config.backend)
         self.query_one(ExamplePicker).mark_current(example_id)
@@ -424,28 +395,6 @@ class NudgeApp(App[int]):
     @on(ParamsForm.Leave)
     def _leave_form(self) -> None:
         self.loss_chart.focus()
-
-    # -- the command palette ----------------------------------------------------------------------------
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Run / pause", "Start a run, or pause and resume it (space)", self.action_toggle_run)
-        yield SystemCommand("Step one epoch", "Train one epoch, then pause (n)", self.action_step)
-        yield SystemCommand("Reset", "Stop and start over with new weights from the seed (r)", self.action_reset)
-        yield SystemCommand("Learning rate up", "Next preset up, live during a run (+)", lambda: self.action_lr(1))
-        yield SystemCommand("Learning rate down", "Next preset down, live during a run (-)",
-                            lambda: self.action_lr(-1))
-        for speed in SPEEDS:
-            yield SystemCommand(f"Speed: {speed.name}", speed.description,
-                                lambda name=speed.name: self.action_speed(name))
-        yield SystemCommand("Toggle log scale", "Loss chart: log or linear y axis (l)", self.action_toggle_log)
-        yield SystemCommand("Toggle smoothing", "Loss chart: EMA smoothing on or off (e)", self.action_toggle_smooth)
-        yield SystemCommand("Cycle chart marker", "braille, blocks, dots, solid (m)", self.action_cycle_marker)
-        yield SystemCommand("About this example", "The longer explanation (i)", self.action_about)
-        yield SystemCommand("Help", "Keys and what this example teaches (?)", self.action_help)
-        for example in EXAMPLES:
-            yield SystemCommand(f"Example: {example.title}", f"{example.id}: {example.summary}",
-                                lambda example_id=example.id: self._switch_example(example_id))
 
 
 def run_app(config: RunConfig, mouse: bool = True) -> int:

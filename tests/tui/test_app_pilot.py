@@ -233,7 +233,7 @@ async def test_switching_example_mid_run_stops_the_worker_within_half_a_second()
         await pilot.press("home", "enter")
         assert old.done.wait(0.5), "the old worker was still training half a second later"
         assert old.controller.state == "stopped"
-        assert app.session.config.example == "nudge-3x" and not app.session.started
+        assert app.session.config.example_id == "nudge-3x" and not app.session.started
         assert status(app).startswith("ready  epoch 0/90")
         await pilot.press("s", "s", "s", "space")  # slow -> watch -> fast -> max, and go
         await finish_run(pilot)
@@ -265,14 +265,26 @@ async def test_help_lists_the_keys_and_what_the_example_teaches():
         assert not isinstance(app.screen, HelpScreen)
 
 
-def test_every_key_binding_is_in_the_help():
+def test_every_binding_comes_from_the_key_table_and_has_a_help_line():
     from tui.app import NudgeApp
+    from tui.keys import KEYS, help_rows
 
-    helped = " ".join(key for key, _ in NudgeApp.HELP_KEYS)
-    names = {"space": "space", "plus": "+", "equals_sign": "+", "minus": "-", "question_mark": "?"}
+    helped = " ".join(keys for keys, _ in help_rows())
+    names = {"plus": "+", "equals_sign": "+", "minus": "-", "question_mark": "?"}
+    table = {(name, key.action) for key in KEYS for name in key.keys.split(",")}
     for binding in NudgeApp.BINDINGS:
-        for key in binding.key.split(","):
-            assert names.get(key, key) in helped, key
+        for name in binding.key.split(","):
+            assert (name, binding.action) in table, name
+            assert names.get(name, name) in helped, name
+
+
+def test_the_readme_key_table_is_the_key_table():
+    from pathlib import Path
+
+    from tui.keys import markdown_table
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert markdown_table() in readme, "README's key table differs from tui/keys.py: paste keys.markdown_table()"
 
 
 async def test_i_shows_the_longer_explanation():
@@ -333,7 +345,7 @@ def test_the_first_frame_needs_no_torch():
         "from engine import RunConfig\n"
         "from tui.app import NudgeApp\n"
         "async def main():\n"
-        "    app = NudgeApp(RunConfig.for_example('parabola-relu'), preload=False)\n"
+        "    app = NudgeApp(RunConfig.for_example('parabola-relu'), warm_up=False)\n"
         "    async with app.run_test() as pilot:\n"
         "        await pilot.pause()\n"
         "asyncio.run(main())\n"
@@ -354,14 +366,25 @@ async def test_a_run_with_a_learning_rate_that_blows_up_says_diverged_with_a_hin
 
 
 async def test_the_command_palette_offers_every_action():
-    app = make_app()
-    async with app.run_test():
-        titles = [command.title for command in app.get_system_commands(app.screen)]
-        for title in ("Run / pause", "Step one epoch", "Reset", "Learning rate up", "Learning rate down",
-                      "Speed: watch", "Speed: max", "Toggle log scale", "Toggle smoothing", "Cycle chart marker",
-                      "Help", "About this example", "Quit"):
-            assert title in titles
-        assert sum(title.startswith("Example: ") for title in titles) == len(EXAMPLES)
+    from textual.command import CommandPalette
+
+    from tui.commands import commands
+
+    titles = [title for title, _, _ in commands()]
+    for title in ("Run / pause", "Step one epoch", "Reset", "Defaults: this example's settings", "Learning rate up",
+                  "Learning rate down", "Speed: watch", "Speed: max", "Toggle log scale", "Toggle smoothing",
+                  "Cycle chart marker", "Help", "About this example", "Quit"):
+        assert title in titles
+    assert sum(title.startswith("Example: ") for title in titles) == len(EXAMPLES)
+    app = make_app("linear-3x")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"max speed")
+        await wait_for(pilot, lambda: "Speed: max" in str(app.screen.query_one("CommandList").get_option_at_index(0).prompt),
+                       timeout=5, what="the palette to find the command")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.speed.name == "max", timeout=5, what="the palette to run it")
 
 
 async def test_a_many_seed_run_shows_the_median_and_finishes():

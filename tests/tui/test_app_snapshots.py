@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import pytest
 
-from engine import EXAMPLES, RunConfig
+from engine import EXAMPLES
 from tui.app import NudgeApp
-from tui_helpers import finish_run
+from tui_helpers import finish_run, make_app
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 
 def app_for(example: str, **overrides) -> NudgeApp:
-    return NudgeApp(RunConfig.for_example(example, backend="autograd", **overrides), preload=False, speed="max")
+    return make_app(example, backend="autograd", **overrides)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -13,7 +13,7 @@ from tui.app import NudgeApp
 
 def make_app(example: str = "linear-3x", *, speed: str = "max", **overrides) -> NudgeApp:
     """The app on this example, no background warm-up (so the status is deterministic)."""
-    return NudgeApp(RunConfig.for_example(example, **overrides), preload=False, speed=speed)
+    return NudgeApp(RunConfig.for_example(example, **overrides), warm_up=False, speed=speed)
 
 
 async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:

@@ -6,14 +6,11 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from engine import Example
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -52,9 +49,9 @@ class HelpScreen(ModalScreen[None]):
                 "while one is wrong, and the field says why. Learning rate and momentum change a run in "
                 "progress (Enter, or leave the field; the loss chart marks the epoch); the other fields take "
                 "effect when a new run starts.", classes="help-section")
-            yield Static(f"[b]This example: {_escape(e.title)}[/b]  [dim]({e.id}, {_escape(e.target_text)})[/dim]",
+            yield Static(f"[b]This example: {escape(e.title)}[/b]  [dim]({e.id}, {escape(e.target_text)})[/dim]",
                          classes="help-heading")
-            yield Static(_escape(e.explanation), id="help-example", classes="help-section")
+            yield Static(escape(e.explanation), id="help-example", classes="help-section")
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#help-body", VerticalScroll).scroll_relative(y=lines, animate=False)
@@ -72,8 +69,8 @@ class ExampleInfoScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         e = self.example
-        text = (f"[b]{_escape(e.title)}[/b]\n[dim]{e.id} · {_escape(e.target_text)}[/dim]\n\n"
-                f"{_escape(e.summary)}\n\n{_escape(e.explanation)}\n\n[dim]{_escape(self.settings)}[/dim]")
+        text = (f"[b]{escape(e.title)}[/b]\n[dim]{e.id} · {escape(e.target_text)}[/dim]\n\n"
+                f"{escape(e.summary)}\n\n{escape(e.explanation)}\n\n[dim]{escape(self.settings)}[/dim]")
         with VerticalScroll(id="info-body") as body:
             body.border_title = "About this example"
             body.border_subtitle = "esc closes"

@@ -1,0 +1,113 @@
+"""Every key of the app, in one table: the bindings, the help screen, the command palette and the README's
+key table are all derived from it (and a test holds the README to it).
+
+A record says which keys, which action, the footer's label (empty: not in the footer), the help line, and
+the palette's title (empty: not in the palette). Keys that Textual handles itself (tab, enter, escape,
+ctrl+p) have no action here but still get a help line.
+
+Keys planned for what comes next, so later work does not fight over letters:
+  1 2 3 4 5   views: Fit, Loss curve (the gradient as a slope), Network, Activations, Hidden units
+  g           go again with a new seed (r keeps the seed)
+  p / t       pin the current run / the runs table
+  o / w       optimizer race / learning-rate sweep (heatmap)
+  ctrl+s      save the current settings as a TOML file
+  x / c / ctrl+w   export metrics (CSV, JSON) / the run as PyTorch code / the trained weights
+Letters in use today: space n r + - s l e m d i ? f1 q ctrl+q ctrl+c.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    keys: str  # Textual key names, comma-separated (the first is the one shown)
+    action: str  # the app's action, with arguments as Textual writes them ("lr(1)"); "" for built-in keys
+    help: str  # the help screen's line
+    label: str = ""  # the footer's label; empty keeps it out of the footer
+    palette: str = ""  # the palette's title; empty keeps it out of the palette
+    display: str = ""  # how the help, the footer and the README write the keys (default: from `keys`)
+    priority: bool = False  # works even while a form field has focus
+
+    @property
+    def shown(self) -> str:
+        """The keys as a person reads them: `space`, `+ / -`, `? / f1`."""
+        if self.display:
+            return self.display
+        return " / ".join(_KEY_NAMES.get(k, k) for k in self.keys.split(","))
+
+
+_KEY_NAMES = {"plus": "+", "minus": "-", "equals_sign": "=", "question_mark": "?"}
+
+KEYS: tuple[Key, ...] = (
+    Key("space", "toggle_run", "start a run; pause / resume it", "Run/Pause", "Run / pause"),
+    Key("n", "step", "train one epoch, then pause (starts a paused run if none is going)", "Step",
+        "Step one epoch"),
+    Key("r", "reset", "reset: stop, apply the form, start again from the same seed (the same initial weights)",
+        "Reset", "Reset"),
+    Key("d", "defaults", "put back the example's default settings (the form and the next run)", "",
+        "Defaults: this example's settings"),
+    Key("plus,equals_sign", "lr(1)", "learning rate up / down a preset (0.0001 … 1), live during a run", "LR",
+        "Learning rate up", display="+ / -"),
+    Key("minus", "lr(-1)", "", "", "Learning rate down"),
+    Key("s", "speed", "speed: slow, watch, fast, max (changes a run in progress)", "Speed", "Next speed"),
+    Key("l", "toggle_log", "loss chart: log scale on / off", "", "Toggle log scale"),
+    Key("e", "toggle_smooth", "loss chart: EMA smoothing on / off", "", "Toggle smoothing"),
+    Key("m", "cycle_marker", "chart marker: braille, blocks, dots, solid (for terminals that draw braille badly)",
+        "", "Cycle chart marker"),
+    Key("i", "about", "about the current example", "", "About this example"),
+    Key("question_mark,f1", "help", "this help", "Help", "Help", priority=True),
+    Key("q,ctrl+q,ctrl+c", "quit", "quit (stops the run first)", "Quit", "Quit", priority=True),
+    Key("tab", "", "move between the example list, the form fields, the charts and the log",
+        display="tab / shift+tab"),
+    Key("enter", "", "in the list: load the example; in a field: apply it"),
+    Key("escape", "", "leave the form (so the keys above work again)"),
+    Key("ctrl+p", "", "command palette: every action, speed and example by name"),
+)
+
+
+def _typeable(key: str) -> bool:
+    """A key that types a character into a form field (so it must not take priority over the field)."""
+    return not (key.startswith("ctrl+") or (key[0] == "f" and key[1:].isdigit()))
+
+
+def bindings() -> list[Binding]:
+    """The app's bindings, from the table. A record's priority goes to its control and function keys only:
+    `q` and `?` stay typeable in a field while ctrl+q and f1 work everywhere."""
+    out = []
+    for key in KEYS:
+        if not key.action:
+            continue
+        names = key.keys.split(",")
+        urgent = [k for k in names if key.priority and not _typeable(k)]
+        plain = [k for k in names if k not in urgent]
+        shown = key.display.replace(" ", "") or None
+        if plain:
+            out.append(Binding(",".join(plain), key.action, key.label or key.palette, show=bool(key.label),
+                               key_display=shown, tooltip=key.help))
+        if urgent:
+            out.append(Binding(",".join(urgent), key.action, key.label or key.palette, show=not plain and bool(key.label),
+                               priority=True, tooltip=key.help))
+    return out
+
+
+def help_rows() -> list[tuple[str, str]]:
+    """(keys, what they do) for the help screen, in table order; a key without a help line of its own
+    (minus) is covered by its partner's."""
+    return [(key.shown, key.help) for key in KEYS if key.help]
+
+
+def palette_commands() -> list[tuple[str, str, str]]:
+    """(title, help, action) for the command palette."""
+    return [(key.palette, f"{key.help or key.palette} ({key.shown})", key.action) for key in KEYS
+            if key.palette and key.action]
+
+
+def markdown_table() -> str:
+    """The README's key table."""
+    lines = ["| key | does |", "|---|---|"]
+    lines += [f"| `{keys}` | {what} |" for keys, what in help_rows()]
+    return "\n".join(lines)
