@@ -8,19 +8,15 @@ Textual, and torch loads only when a run builds its model.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
-import signal
 import sys
-import threading
 from typing import Any, Sequence
 
-from engine import (BACKENDS, EXAMPLES, FIELDS, ConfigError, Progress, RunConfig, RunController, RunState,
-                    example_ids, format_summary, get_example, json_safe, load_config_file, log_interval, log_lines)
+from engine import BACKENDS, EXAMPLES, FIELDS, ConfigError, RunConfig, example_ids, get_example, load_config_file
 
-EXIT_OK, EXIT_INVALID, EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 2, 3, 130, 141
-
+from .exit_codes import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
+from .run_command import cmd_run
 
 class _Parser(argparse.ArgumentParser):
     """Bad input gets one clear line on stderr and exit code 2: no usage dump, no traceback."""
@@ -142,69 +138,6 @@ def cmd_list() -> int:
         print(f"{'':<{width}}  {example.summary}")
         print(f"{'':<{width}}  defaults: {config.settings_text()}")
     return EXIT_OK
-
-
-def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
-    controller = RunController(config)
-    every = log_every or log_interval(config.epochs)
-    out = sys.stdout
-
-    def emit(events: list) -> None:
-        for event in events:
-            if not isinstance(event, Progress):
-                continue
-            if fmt == "jsonl":
-                out.writelines(json.dumps(json_safe(row)) + "\n" for row in event.chunk.rows())
-            else:
-                out.writelines(line + "\n" for line in log_lines(config, event.chunk, every))
-        out.flush()
-
-    if fmt == "text":
-        print(config.describe(), flush=True)
-    # Ctrl-C asks the run to stop (it does within an epoch) instead of raising KeyboardInterrupt wherever
-    # the main thread happens to be, so output is never cut mid-line and the summary still prints.
-    interrupted = threading.Event()
-
-    def on_sigint(_signum, _frame) -> None:
-        interrupted.set()
-        controller.stop()
-
-    previous = signal.signal(signal.SIGINT, on_sigint)
-    finished = threading.Event()
-    worker = threading.Thread(target=_run_quietly, args=(controller, finished), name="nudge-train", daemon=True)
-    worker.start()
-    try:
-        while not finished.wait(0.05):
-            emit(controller.drain())
-        emit(controller.drain())
-    except BrokenPipeError:  # the reader went away (`nudge run ... | head`): stop training, quietly
-        controller.stop()
-        finished.wait()
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if controller.error is not None:
-        print(f"nudge: training failed: {type(controller.error).__name__}: {controller.error}", file=sys.stderr)
-        return 1
-    result = controller.result
-    assert result is not None
-    if fmt == "jsonl":
-        print(json.dumps(result.to_json()), flush=True)
-    else:
-        print(format_summary(config, result), flush=True)
-    if interrupted.is_set():
-        return EXIT_INTERRUPTED
-    return EXIT_DIVERGED if result.status == RunState.DIVERGED else EXIT_OK
-
-
-def _run_quietly(controller: RunController, finished: threading.Event) -> None:
-    try:
-        controller.run()
-    except BaseException:  # recorded on controller.error and reported by the main thread
-        pass
-    finally:
-        finished.set()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
