@@ -37,6 +37,7 @@ TICK_SECONDS = 0.1  # how often the UI drains the engine's buffer
 STATUS_FPS = 4.0  # routine status-line rewrites a second while running
 STOP_WAIT_SECONDS = 0.5  # how long quitting or switching waits for the worker to return
 ROOMY = (110, 34)  # from this size on, panels get more room
+COMPACT = (100, 30)  # below this width or height, a layout of its own (80x24 is the design point)
 
 
 class NudgeApp(App[int]):
@@ -101,7 +102,8 @@ class NudgeApp(App[int]):
         self._timer = self.set_interval(TICK_SECONDS, self._tick, pause=True)
         self._show_session()
         self._fit_size(self.size.width, self.size.height)
-        self.query_one("#example-list", OptionList).focus()
+        # At 80x24 the example list opens only while it has focus, so the form's fields all show at first.
+        (self.loss_chart if self.has_class("-compact") else self.query_one("#example-list", OptionList)).focus()
         if self.warm_up:
             self.call_after_refresh(self._start_warm_up)
 
@@ -112,6 +114,7 @@ class NudgeApp(App[int]):
         small = too_small(width, height)
         self.set_class(small, "-too-small")
         self.set_class(width >= ROOMY[0] and height >= ROOMY[1], "-roomy")
+        self.set_class(width < COMPACT[0] or height < COMPACT[1], "-compact")
         if small:
             self.query_one(TooSmall).show_size(width, height)
 
@@ -230,7 +233,8 @@ class NudgeApp(App[int]):
         knob = f"lr {s.lr:g}" if config.example.is_torch else f"step {config.step:g}"
         self.query_one(StatusLine).show(status_text(
             state=s.state, epoch=s.epoch, total=config.epochs, loss=s.loss, eps=s.eps, speed=self.speed.name,
-            knob=knob, hint=s.hint, torch_loading=self.torch_loading and not s.started))
+            knob=knob, hint=s.hint, torch_loading=self.torch_loading and not s.started,
+            unit="epoch" if config.example.is_torch else "iteration"))
 
     def _explain_form_errors(self) -> None:
         errors = self.form.errors
@@ -375,8 +379,9 @@ class NudgeApp(App[int]):
             return
         if s.active:
             self.form.mark_pending(s.config)
-        elif not s.started and event.config != s.config:
-            # Nothing trained yet: show what the next run will train on (data, range, epochs).
+        elif event.confirmed and not s.started and event.config != s.config:
+            # Nothing trained yet: show what the next run will train on (data, range, epochs), once a value
+            # is settled: a half-typed one (the 1 of 10) would show data nobody asked for.
             self.session = RunSession(event.config)
             self._show_session()
 

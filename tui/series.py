@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 LOG_FLOOR = 1e-12  # losses at or below this draw at the floor of a log-scale chart
-EMA_WEIGHT = 0.9  # the smoothing weight of the loss chart's EMA (TensorBoard's slider, fixed)
+EMA_WEIGHT = 0.9  # the smoothing weight of a plain per-point EMA
+SMOOTH_FRACTION = 0.02  # the loss chart smooths over about this share of the run's epochs
 
 
 def finite_xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -58,6 +59,32 @@ def ema(values: np.ndarray, weight: float = EMA_WEIGHT) -> np.ndarray:
         state = v if math.isnan(state) else weight * state + (1.0 - weight) * v
         out[i] = state
     return out
+
+
+def ema_over(epochs: np.ndarray, values: np.ndarray, span: float) -> np.ndarray:
+    """An EMA whose memory is `span` epochs, whatever the spacing of the rows (the history thins itself
+    out on long runs) and debiased at the start as TensorBoard's is, so the smoothed line starts on the
+    data instead of lagging up from it. Non-finite values stay NaN and do not move the average."""
+    x = np.asarray(epochs, dtype=np.float64)
+    v = np.asarray(values, dtype=np.float64)
+    out = np.full(len(v), np.nan)
+    span = max(float(span), 1e-9)
+    num = den = 0.0
+    last = None
+    for i in range(len(v)):
+        if not math.isfinite(v[i]):
+            continue
+        keep = 0.0 if last is None else math.exp(-(x[i] - last) / span)
+        num = keep * num + (1.0 - keep) * v[i]
+        den = keep * den + (1.0 - keep)
+        out[i] = num / den
+        last = x[i]
+    return out
+
+
+def smoothing_span(total_epochs: int) -> float:
+    """How many epochs the loss chart's EMA remembers for a run of this length (at least one)."""
+    return max(1.0, SMOOTH_FRACTION * total_epochs)
 
 
 def safe_log10(values: np.ndarray, floor: float = LOG_FLOOR) -> np.ndarray:
@@ -116,15 +143,18 @@ class LossView:
 
 
 def loss_view(epochs: np.ndarray, loss: np.ndarray, budget: int, *, log: bool, smooth: bool,
-              rows: int = 10) -> LossView:
-    """The loss chart's series: log10 of the loss when `log`, its EMA when `smooth`, each cut to `budget`
-    points; y limits, and round ticks labelled in loss units."""
+              rows: int = 10, span: float | None = None) -> LossView:
+    """The loss chart's series: log10 of the loss when `log`, its EMA over `span` epochs when `smooth`
+    (default: 2% of the epochs shown), each cut to `budget` points; y limits, and round ticks labelled in
+    loss units."""
     epochs = np.asarray(epochs, dtype=np.float64)
     values = safe_log10(loss) if log else np.asarray(loss, dtype=np.float64)
     raw_x = raw_y = None
     if smooth:
         raw_x, raw_y = downsample(epochs, values, budget)
-        x, y = downsample(epochs, ema(values), budget)
+        if span is None:
+            span = smoothing_span(int(epochs[-1] - epochs[0]) if len(epochs) else 1)
+        x, y = downsample(epochs, ema_over(epochs, values, span), budget)
     else:
         x, y = downsample(epochs, values, budget)
     view = LossView(x, y, raw_x, raw_y)

@@ -116,7 +116,10 @@ async def test_only_the_examples_own_fields_are_shown():
 async def test_editing_the_form_before_a_run_previews_the_data():
     app = make_app("linear-noisy")
     async with app.run_test() as pilot:
-        app.query_one("#in-points", Input).value = "25"
+        field = app.query_one("#in-points", Input)
+        field.focus()
+        field.value = "25"
+        await pilot.press("enter")
         await pilot.pause()
         assert len(app.fit_chart.data.x) == 25
         assert status(app).startswith("ready  epoch 0/101")
@@ -234,7 +237,7 @@ async def test_switching_example_mid_run_stops_the_worker_within_half_a_second()
         assert old.done.wait(0.5), "the old worker was still training half a second later"
         assert old.controller.state == "stopped"
         assert app.session.config.example_id == "nudge-3x" and not app.session.started
-        assert status(app).startswith("ready  epoch 0/90")
+        assert status(app).startswith("ready  iteration 0/90")
         await pilot.press("s", "s", "s", "space")  # slow -> watch -> fast -> max, and go
         await finish_run(pilot)
         assert app.session.state == "converged"
@@ -309,7 +312,7 @@ async def test_chart_keys_toggle_log_scale_smoothing_and_the_marker():
         assert not chart.log_scale and chart.smooth and chart.marker == "hd"
         assert app.fit_chart.marker == "hd"
         assert chart.draws == draws + 3
-        assert "linear" in chart.title and "EMA" in chart.title
+        assert "linear" in chart.title and "smoothed over" in chart.title and "raw" in chart.title
 
 
 async def test_a_too_small_terminal_gets_a_notice_instead_of_panels():
@@ -437,9 +440,23 @@ async def test_a_run_that_fails_says_so_and_the_app_keeps_going(monkeypatch):
         assert app.is_running
 
 
+async def test_at_80x24_the_list_opens_only_while_it_has_focus_so_every_field_shows():
+    app = make_app("parabola-relu")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.focused.id == "loss"
+        listing = app.query_one("#example-list")
+        assert listing.size.height == 1
+        rows = [row for row in app.query(".field-row") if row.display]
+        assert len(rows) == 16 and all(row.region.bottom <= 22 for row in rows), "a field is off screen"
+        assert app.fit_chart.size.height >= 9
+        listing.focus()
+        await pilot.pause()
+        assert listing.size.height == 6
+
+
 async def test_tab_walks_from_the_list_through_the_form_to_the_charts_and_the_log():
     app = make_app("nudge-3x")
-    async with app.run_test() as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         assert app.focused.id == "example-list"
         await pilot.press("tab")
         assert app.focused.id == "in-epochs"  # the first field of this example
@@ -453,3 +470,17 @@ async def test_tab_walks_from_the_list_through_the_form_to_the_charts_and_the_lo
         assert all(name.startswith("in-") for name in order[:-3])
         await pilot.press("tab")
         assert app.focused.id == "example-list"
+
+
+async def test_the_fit_chart_follows_settled_values_not_half_typed_ones():
+    app = make_app("parabola-relu")
+    async with app.run_test(size=(120, 40)) as pilot:
+        field = app.query_one("#in-x_min", Input)
+        field.focus()
+        field.value = ""
+        await pilot.press("1", "0")  # on the way to 10, which is past x to (5): invalid
+        await pilot.pause()
+        assert app.fit_chart.config.x_min == -5.0, "the chart showed a half-typed value"
+        await pilot.press("backspace", "enter")  # 1 is a settled, valid value
+        await pilot.pause()
+        assert app.fit_chart.config.x_min == 1.0

@@ -157,3 +157,30 @@ def test_a_wild_model_curve_is_held_just_outside_the_chart():
     out = clip_curve(np.array([1e30, -1e30, 5.0, np.nan]), (0.0, 10.0))
     assert out[0] == pytest.approx(10.5) and out[1] == pytest.approx(-0.5) and out[2] == 5.0
     assert math.isnan(out[3])
+
+
+def test_the_loss_ema_starts_on_the_data_instead_of_lagging_up_from_it():
+    from tui.series import ema_over
+
+    out = ema_over(np.array([1.0, 2.0, 3.0]), np.array([10.0, 10.0, 10.0]), span=50)
+    np.testing.assert_allclose(out, [10.0, 10.0, 10.0])  # debiased: a flat series stays flat from the start
+
+
+def test_the_loss_ema_remembers_a_span_of_epochs_whatever_the_row_spacing():
+    from tui.series import ema_over
+
+    # a step from 0 to 1: after one span of epochs the average has covered 1 - 1/e of the step, whether the
+    # rows come every epoch or every tenth (as in a thinned-out history)
+    for stride in (1, 10):
+        epochs = np.arange(0, 1001, stride, dtype=float)
+        values = (epochs > 500).astype(float)
+        out = ema_over(epochs, values, span=100)
+        at = int(np.searchsorted(epochs, 600))
+        # 100 epochs after the step: 1 - exp(-100/100), up to the start's debiasing weight (exp(-5), < 0.01)
+        assert out[at] == pytest.approx(1 - np.exp(-1), abs=0.01)
+
+
+def test_short_runs_are_smoothed_over_a_short_span():
+    from tui.series import smoothing_span
+
+    assert smoothing_span(30) == 1.0 and smoothing_span(2000) == 40.0

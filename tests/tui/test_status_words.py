@@ -45,3 +45,8 @@ def test_while_torch_loads_the_status_says_so():
 def test_a_hint_with_brackets_is_not_read_as_markup():
     text = plain(status_text(state="failed", epoch=0, total=5, loss=None, hint="ValueError: [bad] thing"))
     assert text.endswith("ValueError: [bad] thing")
+
+
+def test_nudge_3x_counts_iterations_as_its_log_does():
+    text = plain(status_text(state="running", epoch=12, total=90, loss=4.0, eps=30.0, unit="iteration"))
+    assert "iteration 12/90" in text and "30 iterations/s" in text and "epoch" not in text

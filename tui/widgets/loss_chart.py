@@ -1,13 +1,17 @@
-"""The loss chart: training loss per epoch (log scale or linear, raw or EMA-smoothed), and a marker
-where a hyperparameter changed mid-run."""
+"""The loss chart: training loss per epoch (log scale or linear, raw or EMA-smoothed), and a labelled
+marker wherever a hyperparameter changed mid-run."""
 
 from __future__ import annotations
 
-from engine import Change, History
+import numpy as np
 
-from ..series import EMA_WEIGHT, format_count, int_ticks, loss_view
+from engine import Change, History, format_number
+
+from ..series import format_count, int_ticks, loss_view, smoothing_span
 from . import palette
 from .chart import Chart
+
+SHORT_NAMES = {"lr": "lr", "momentum": "mom"}
 
 
 class LossChart(Chart):
@@ -24,6 +28,7 @@ class LossChart(Chart):
         """Draw this history (the app's own copy) against a run of `total` epochs."""
         self.history, self.total, self.unit = history, max(1, total), unit
         self.dirty = True
+        self._update_title()
 
     def set_log_scale(self, on: bool) -> None:
         self.log_scale = on
@@ -35,11 +40,16 @@ class LossChart(Chart):
         self.dirty = True
         self._update_title()
 
+    @property
+    def span(self) -> float:
+        return smoothing_span(self.total)
+
     def _update_title(self) -> None:
-        parts = ["log scale" if self.log_scale else "linear"]
-        if self.smooth:
-            parts.append(f"EMA {EMA_WEIGHT:g}")
-        title = f"Loss [dim]({', '.join(parts)})[/dim]"
+        title = f"Loss [dim]({'log scale' if self.log_scale else 'linear'})[/dim]"
+        if self.smooth:  # the legend says which line is which
+            span = f"{self.span:g} {self.unit}{'' if self.span == 1 else 's'}"
+            title += (f"  [{palette.hex_(palette.LOSS)}]─ smoothed over {span}[/] "
+                      f"[{palette.hex_(palette.LOSS_RAW)}]─ raw[/]")
         if self.changes:
             last = self.changes[-1]
             title += (f"  [{palette.hex_(palette.CHANGE)}]│ {last.name} {last.old:g}→{last.new:g} "
@@ -50,28 +60,36 @@ class LossChart(Chart):
     def changes(self) -> list[Change]:
         return self.history.changes if self.history is not None else []
 
+    def _note(self, plt, text: str) -> None:
+        plt.ylim(0, 1)
+        plt.yticks([], [])
+        plt.text(text, self.total / 2, 0.5, alignment="center", color=palette.NOTE, background=self.canvas_rgb)
+
     def draw(self, plt) -> None:
         plt.xlim(0, self.total)
         ticks = int_ticks(0, self.total, max(2, self.columns // 12))
         plt.xticks(ticks, [format_count(t) for t in ticks])
+        self._update_title()
         history = self.history
         if history is None or not len(history):
-            plt.ylim(0, 1)
-            plt.yticks([], [])
-            plt.text("training loss appears here", self.total / 2, 0.5, alignment="center",
-                     color=palette.NOTE, background=self.canvas_rgb)
-            self._update_title()
+            self._note(plt, "training loss appears here")
             return
         view = loss_view(history.epoch, history.loss, self.budget, log=self.log_scale, smooth=self.smooth,
-                         rows=self.rows)
+                         rows=self.rows, span=self.span)
+        if view.empty:  # every loss so far is NaN or infinite: say so rather than draw an empty frame
+            first = float(history.loss[0])
+            self._note(plt, f"the loss blew up ({format_number(first)}) at {self.unit} {int(history.epoch[0])}: "
+                            "nothing finite to draw")
+            return
         if view.raw_x is not None and len(view.raw_x):
             plt.plot(view.raw_x.tolist(), view.raw_y.tolist(), marker=self.marker, color=palette.LOSS_RAW)
-        if not view.empty:
-            plt.plot(view.x.tolist(), view.y.tolist(), marker=self.marker, color=palette.LOSS)
+        plt.plot(view.x.tolist(), view.y.tolist(), marker=self.marker, color=palette.LOSS)
         if view.ylim is not None:
             plt.ylim(*view.ylim)
         if view.yticks:
             plt.yticks(view.yticks, view.ylabels)
-        for change in self.changes:
+        top = view.ylim[1] if view.ylim is not None else float(np.nanmax(view.y))
+        for change in self.changes:  # every change marked and labelled with its new value
             plt.vline(change.epoch, color=palette.CHANGE)
-        self._update_title()
+            label = f"{SHORT_NAMES.get(change.name, change.name)} {change.new:g}"
+            plt.text(label, change.epoch, top, alignment="left", color=palette.CHANGE, background=self.canvas_rgb)

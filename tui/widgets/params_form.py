@@ -64,11 +64,13 @@ class ParamsForm(Vertical):
 
     @dataclass
     class Changed(Message):
-        """The form was edited: `config` when every field is valid, else None and `errors` say why."""
+        """The form was edited: `config` when every field is valid, else None and `errors` say why.
+        `confirmed`: the value was settled (Enter, leaving the field, or set by the app), not half-typed."""
 
         form: "ParamsForm"
         config: RunConfig | None
         errors: dict[str, str]
+        confirmed: bool = True
 
     @dataclass
     class Applied(Message):
@@ -125,7 +127,7 @@ class ParamsForm(Vertical):
     def text(self, name: str) -> str:
         return self._rows()[name].input.value
 
-    def validate(self) -> RunConfig | None:
+    def validate(self, confirmed: bool = True) -> RunConfig | None:
         """Check every shown field with the engine, then the whole config; show the messages."""
         rows = {name: row for name, row in self._rows().items() if row.display}
         parsed: dict[str, Any] = {}
@@ -144,7 +146,7 @@ class ParamsForm(Vertical):
         for name, row in rows.items():
             row.show_error(errors.get(name))
         self.config, self.errors = config, errors
-        self.post_message(self.Changed(self, config, errors))
+        self.post_message(self.Changed(self, config, errors, confirmed))
         return config
 
     def focus_first_error(self) -> None:
@@ -172,7 +174,7 @@ class ParamsForm(Vertical):
     @on(Input.Changed)
     def _edited(self, event: Input.Changed) -> None:
         event.stop()
-        self.validate()
+        self.validate(confirmed=False)
         self._show_hint()
 
     @on(Input.Submitted)
@@ -180,6 +182,7 @@ class ParamsForm(Vertical):
     def _confirmed(self, event: Input.Submitted | Input.Blurred) -> None:
         event.stop()
         name = (event.input.id or "").removeprefix("in-")
+        self.validate()
         if name in LIVE_FIELDS and name not in self.errors:
             try:
                 value = FIELDS_BY_NAME[name].parse(event.value)
