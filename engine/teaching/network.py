@@ -7,7 +7,7 @@ the config's layer sizes and activations:
 - `node_terms` / `format_node`: one node's terms and the seed-style line
   `h1 = 0.82·(−1.3) + 0.11·(2.0) + b(0.40) = −0.45`, then `relu(−0.45) = 0`;
 - `network_view`: each layer's weights, biases and values for one x, for drawing the net;
-- `explain_text`: the whole net's arithmetic for one x, as lines of text.
+- `explain_lines`: the whole net's arithmetic for one x, as lines of text.
 
 Layers are numbered from 0 (the first Linear); units from 0. Names shown to people count from 1: the input
 is x, hidden units are h1, h2 ... (h1_1, h2_3 ... when there are several hidden layers), the output is y.
@@ -136,15 +136,18 @@ def node_terms(flat: np.ndarray, sizes: Sequence[int], activations: Sequence[str
     n_layers = len(sizes) - 1
     if not 0 <= layer < n_layers or not 0 <= unit < sizes[layer + 1]:
         raise ValueError(f"no unit {unit} in layer {layer} of a net with layer sizes {tuple(sizes)}")
-    step = forward_trace(flat, sizes, activations, np.array([x]))[layer]
-    w, b = layer_params(flat, sizes)[layer]
-    names = unit_names(sizes)
-    inputs = step.inputs[0]
-    products = w[unit] * inputs
+    trace = forward_trace(flat, sizes, activations, np.array([x]))
+    return _terms(trace, layer_params(flat, sizes), unit_names(sizes), layer, unit)
+
+
+def _terms(trace: list[LayerTrace], params: list[tuple[np.ndarray, np.ndarray]], names: list[tuple[str, ...]],
+           layer: int, unit: int) -> NodeTerms:
+    step, (w, b) = trace[layer], params[layer]
+    inputs = step.inputs[0].copy()
     return NodeTerms(
         layer=layer, unit=unit, name=names[layer][unit],
         input_names=("x",) if layer == 0 else names[layer - 1],
-        inputs=inputs.copy(), weights=w[unit].copy(), products=products, bias=float(b[unit]),
+        inputs=inputs, weights=w[unit].copy(), products=w[unit] * inputs, bias=float(b[unit]),
         z=float(step.z[0, unit]), activation=step.activation, a=float(step.a[0, unit]),
     )
 
@@ -183,7 +186,7 @@ def network_view(flat: np.ndarray, sizes: Sequence[int], activations: Sequence[s
     )
 
 
-def explain_text(flat: np.ndarray, sizes: Sequence[int], activations: Sequence[str], x: float) -> list[str]:
+def explain_lines(flat: np.ndarray, sizes: Sequence[int], activations: Sequence[str], x: float) -> list[str]:
     """One input's way through the whole net, node by node, as lines of text (for `nudge explain`):
 
         x = 2.0
@@ -194,11 +197,11 @@ def explain_text(flat: np.ndarray, sizes: Sequence[int], activations: Sequence[s
         output
           y = ... = 3.4
     """
+    trace = forward_trace(flat, sizes, activations, np.array([x]))
+    params, names = layer_params(flat, sizes), unit_names(sizes)
     lines = [f"x = {short(x)}"]
-    acts = layer_activations(sizes, activations)
-    for layer in range(len(sizes) - 1):
-        last = layer == len(sizes) - 2
-        lines.append("output" if last else f"layer {layer + 1} ({acts[layer]})")
+    for layer, step in enumerate(trace):
+        lines.append("output" if layer == len(trace) - 1 else f"layer {layer + 1} ({step.activation})")
         for unit in range(sizes[layer + 1]):
-            lines += ["  " + line for line in format_node(node_terms(flat, sizes, activations, x, layer, unit))]
+            lines += ["  " + line for line in format_node(_terms(trace, params, names, layer, unit))]
     return lines

@@ -6,7 +6,7 @@ import pytest
 from engine import RunConfig
 from engine.layout import param_count
 from engine.models import predict
-from engine.teaching.network import (NodeTerms, explain_text, format_node, forward_trace, layer_params,
+from engine.teaching.network import (NodeTerms, explain_lines, format_node, forward_trace, layer_params,
                                      network_view, node_terms, unit_names)
 from engine.teaching.numfmt import MINUS, factor, short
 
@@ -83,10 +83,10 @@ def test_network_view_holds_weights_values_and_a_shading_scale_per_layer():
     assert np.all(view.layers[0].a >= 0) and view.layers[-1].names == ("y",)
 
 
-def test_explain_text_walks_every_node_of_the_seeds_sigmoid_net():
+def test_explain_lines_walks_every_node_of_the_seeds_sigmoid_net():
     config = RunConfig.for_example("parabola-sigmoid")
     flat = np.array([0.5, -1.0, 0.0, 2.0, 3.0, 1.0, 0.25], np.float32)  # W1 = [.5, -1], b1 = [0, 2], W2, b2
-    lines = explain_text(flat, config.layer_sizes, config.activations, 2.0)
+    lines = explain_lines(flat, config.layer_sizes, config.activations, 2.0)
     assert lines == [
         "x = 2.0",
         "layer 1 (sigmoid)",
