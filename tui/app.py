@@ -279,6 +279,16 @@ class NudgeApp(App[int]):
         if self._timer is not None:
             self._timer.pause()
 
+    def action_new_seed(self) -> None:
+        """Run again from the next seed: other initial weights, the notebook's 'run it again'."""
+        config = self.form.config
+        if config is None:
+            self._explain_form_errors()
+            return
+        self.form.set_value("seed", (config.seed + 1) % (2**31))
+        if self._start():
+            self.notify(f"seed {self.session.config.seed}: new initial weights", timeout=2)
+
     def action_lr(self, direction: int) -> None:
         s = self.session
         if not s.config.example.is_torch:

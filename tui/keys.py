@@ -7,12 +7,11 @@ ctrl+p) have no action here but still get a help line.
 
 Keys planned for what comes next, so later work does not fight over letters:
   1 2 3 4 5   views: Fit, Loss curve (the gradient as a slope), Network, Activations, Hidden units
-  g           go again with a new seed (r keeps the seed)
   p / t       pin the current run / the runs table
   o / w       optimizer race / learning-rate sweep (heatmap)
   ctrl+s      save the current settings as a TOML file
   x / c / ctrl+w   export metrics (CSV, JSON) / the run as PyTorch code / the trained weights
-Letters in use today: space n r + - s l e m d i ? f1 q ctrl+q ctrl+c.
+Letters in use today: space n r g + - s l e m d i ? f1 q ctrl+q ctrl+c.
 """
 
 from __future__ import annotations
@@ -46,8 +45,10 @@ KEYS: tuple[Key, ...] = (
     Key("space", "toggle_run", "start a run; pause / resume it", "Run/Pause", "Run / pause"),
     Key("n", "step", "train one epoch, then pause (starts a paused run if none is going)", "Step",
         "Step one epoch"),
-    Key("r", "reset", "reset: stop, apply the form, start again from the same seed (the same initial weights)",
-        "Reset", "Reset"),
+    Key("r", "reset", "reset: stop, and get ready to run the form's settings from the same seed (the same "
+        "initial weights); values set with + / - are in the form, so they stay", "Reset", "Reset"),
+    Key("g", "new_seed", "go again with a new seed: the next seed's initial weights (and noise), started at once",
+        "New seed", "New seed: run again with other initial weights"),
     Key("d", "defaults", "put back the example's default settings (the form and the next run)", "",
         "Defaults: this example's settings"),
     Key("plus,equals_sign", "lr(1)", "learning rate up / down a preset (0.0001 … 1), live during a run", "LR",

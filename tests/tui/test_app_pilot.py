@@ -484,3 +484,17 @@ async def test_the_fit_chart_follows_settled_values_not_half_typed_ones():
         await pilot.press("backspace", "enter")  # 1 is a settled, valid value
         await pilot.pause()
         assert app.fit_chart.config.x_min == 1.0
+
+
+async def test_g_runs_again_from_the_next_seed_and_r_keeps_the_seed():
+    app = make_app("parabola-sigmoid", epochs=20)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        await finish_run(pilot)
+        first = app.session.controller.result.params
+        await pilot.press("r")
+        assert app.session.config.seed == 0 and not app.session.started
+        await pilot.press("g")
+        await finish_run(pilot)
+        assert app.session.config.seed == 1 and app.query_one("#in-seed", Input).value == "1"
+        assert app.session.controller.result.params != first
