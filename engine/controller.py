@@ -200,6 +200,11 @@ class RunController:
         for callback in list(self._subscribers):
             callback(event)
 
+    def latest_params(self) -> np.ndarray | None:
+        """Every member's parameters after the last finished chunk, [K, P] (a snapshot: the training thread
+        swaps in a new array, never writes into this one), or None before the model exists."""
+        return self._flat
+
     def predict(self, xs: np.ndarray) -> np.ndarray | None:
         """Each member's predictions at xs from the latest parameters, or None before the model exists."""
         flat, learner = self._flat, self.learner
