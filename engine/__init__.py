@@ -18,6 +18,7 @@ from .learners import warm_up
 from .metrics import MetricChunk, json_safe
 from .report import format_number, format_row, format_summary, log_due, log_interval, log_lines
 from .states import FINAL_STATES, MemberStatus, RunState
+from . import teaching
 
 __all__ = [
     "ACTIVATIONS", "BACKENDS", "FIELDS", "FIELDS_BY_NAME", "OPTIMIZERS", "ConfigError", "Field", "RunConfig",
@@ -26,5 +27,5 @@ __all__ = [
     "Dataset", "eval_grid", "make_data", "EXAMPLES", "Example", "example_ids", "get_example",
     "Change", "History", "warm_up", "MetricChunk", "json_safe",
     "format_number", "format_row", "format_summary", "log_due", "log_interval", "log_lines",
-    "FINAL_STATES", "MemberStatus", "RunState",
+    "FINAL_STATES", "MemberStatus", "RunState", "teaching",
 ]
