@@ -1,13 +1,17 @@
 """The seed's networks: built as torch modules (the source of truth), evaluated in numpy for drawing.
 
-A model is `nn.Sequential(Linear, act, Linear, act, ..., Linear)` from 1 input to 1 output. Building its
-layers in that order after `torch.manual_seed(seed)` draws the same initial weights as the seed's own
-classes (their activations hold no parameters), so a seed reproduces the notebook's run.
+A model is `nn.Sequential(Linear, act, Linear, act, ..., Linear)` from 1 input to 1 output. Its initial
+weights are what the notebook gets from `torch.manual_seed(seed)` and then building its layers in that order
+(its activations hold no parameters), bit for bit, so a seed reproduces the notebook's run. They are drawn
+from a `torch.Generator` of the run's own, though, never from torch's global one: `torch.manual_seed` is
+process-wide, and anything else drawing from it meanwhile (the app warming torch up on another thread, a
+second run) would shift the draws.
 Its parameters flatten, in `parameters()` order, into one float32 vector: W1 (out x in, row-major), b1, W2, ...
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -16,23 +20,43 @@ from .config import RunConfig
 from .layout import param_shapes
 
 if TYPE_CHECKING:
+    import torch
     import torch.nn
 
 
 def build_module(config: RunConfig, seed: int | None = None) -> "torch.nn.Module":
+    """The config's network with the initial weights `torch.manual_seed(seed)` + default init would give,
+    drawn from a private generator: safe while other threads use torch's global RNG."""
     import torch
     from torch import nn
 
     makers = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
               "leaky_relu": nn.LeakyReLU, "identity": nn.Identity}
     sizes = config.layer_sizes
-    torch.manual_seed(config.seed if seed is None else seed)
+    generator = torch.Generator().manual_seed(config.seed if seed is None else seed)
     layers: list[nn.Module] = []
     for i in range(len(sizes) - 1):
-        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        layers.append(seeded_linear(sizes[i], sizes[i + 1], generator))
         if i < len(sizes) - 2:
             layers.append(makers[config.activations[i]]())
     return nn.Sequential(*layers)
+
+
+def seeded_linear(n_in: int, n_out: int, generator: "torch.Generator") -> "torch.nn.Linear":
+    """`nn.Linear(n_in, n_out)` initialised from `generator` exactly as `nn.Linear.reset_parameters` does
+    from the global generator: the weight by kaiming_uniform_(a=sqrt(5)), then the bias uniform in
+    +-1/sqrt(fan_in), in that order. The layer is made without its own init (`skip_init`), so building it
+    draws nothing from the global generator either."""
+    import torch
+    from torch import nn
+
+    layer = nn.utils.skip_init(nn.Linear, n_in, n_out)
+    with torch.no_grad():
+        nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
+        fan_in, _ = nn.init._calculate_fan_in_and_fan_out(layer.weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+    return layer
 
 
 def flatten_module(module: "torch.nn.Module") -> np.ndarray:
