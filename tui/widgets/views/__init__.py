@@ -1,0 +1,11 @@
+"""The teaching views: each idea the notebook explains, drawn live for the example that is running.
+
+Every view follows `base.TeachingView`: `applies(config)` (None, or why not), `show(config, source)`,
+`mark_dirty()`, `redraw()`. Their numbers come from `engine.teaching`; the widgets only draw them.
+"""
+
+from .base import PlotView, TeachingView, TextView, ViewSource
+from .loss_curve import LossCurveView
+from .not_applicable import NotApplicable, applies_to
+
+__all__ = ["PlotView", "TeachingView", "TextView", "ViewSource", "LossCurveView", "NotApplicable", "applies_to"]
