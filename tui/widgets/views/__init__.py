@@ -6,6 +6,7 @@ Every view follows `base.TeachingView`: `applies(config)` (None, or why not), `s
 
 from .base import PlotView, TeachingView, TextView, ViewSource
 from .loss_curve import LossCurveView
+from .network import NetworkView
 from .not_applicable import NotApplicable, applies_to
 
-__all__ = ["PlotView", "TeachingView", "TextView", "ViewSource", "LossCurveView", "NotApplicable", "applies_to"]
+__all__ = ["PlotView", "TeachingView", "TextView", "ViewSource", "LossCurveView", "NetworkView", "NotApplicable", "applies_to"]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Callable, ClassVar
 
 import numpy as np
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.content import Content
@@ -333,8 +334,8 @@ class PlotView(TeachingView, Widget):
 # -- text -----------------------------------------------------------------------------------------------------
 
 class TextView(TeachingView, Static):
-    """A view drawn as text: `render_view(width, height)` returns markup, rebuilt only when dirty (or the
-    size changed)."""
+    """A view drawn as text: `render_view(width, height)` returns markup or a Rich Text, rebuilt only when
+    dirty (or the size changed)."""
 
     DEFAULT_CSS = """
     TextView {
@@ -350,7 +351,7 @@ class TextView(TeachingView, Static):
         self.config, self.source = None, None
         self.dirty = True
         self.draws = 0
-        self._text = ""
+        self._text: str | Text = ""
         if config is not None:
             self.show(config, source)
 
@@ -360,7 +361,7 @@ class TextView(TeachingView, Static):
     @property
     def text(self) -> str:
         """What the view shows, as plain text (tests read it)."""
-        return plain(self._text)
+        return self._text.plain if isinstance(self._text, Text) else plain(self._text)
 
     def redraw(self) -> bool:
         if not self.dirty or not self._shown():
@@ -379,5 +380,5 @@ class TextView(TeachingView, Static):
         self.dirty = True
         self.redraw()
 
-    def render_view(self, width: int, height: int) -> str:  # pragma: no cover - each view renders its own
+    def render_view(self, width: int, height: int) -> str | Text:  # pragma: no cover - each view renders its own
         raise NotImplementedError
