@@ -1,16 +1,19 @@
 """Hyperparameters: one validated RunConfig, and the field table the CLI, the TUI form and config files share.
 
 Every value a person can type passes through `Field.parse` (text) or `Field.check` (a value from a file or
-from code); both raise ConfigError with a message that names the field, the value and what is allowed.
+from code); both raise ConfigError, whose explanation (the value, shortened, and what is allowed) is the
+same wherever it is shown; only the name of the field follows the place: `--x-min` on the command line,
+`x_min` in a TOML file, `x from` in the app's form (`ConfigError.message(where)`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields as dc_fields, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence, Union
 
-from .examples import Example, get_example
+from .examples import Example, example_ids, get_example
+from .layout import param_count
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "leaky_relu", "identity")
 OPTIMIZERS = ("sgd", "adam")
@@ -18,18 +21,152 @@ BACKENDS = ("auto", "kernel", "autograd")
 
 MAX_HIDDEN_LAYERS = 8
 MAX_UNITS = 512
+MAX_SEEDS = 1024
+
+# Seeds x parameters, the same budget on every machine. A member holds its parameters and 3x as many floats
+# of optimizer state and gradient (engine/kernel.py state_size), all float32: 16 bytes a parameter, so 16M
+# is about 256 MB of training state (the torch modules each member is built from add about 4 bytes a
+# parameter more). The largest single net the fields admit, 8 hidden layers of 512 (1,840,129 parameters),
+# fits alone, and 8 seeds of it still do.
+MAX_SEED_PARAMS = 16_000_000
+BYTES_PER_PARAM = 16
+# Seeds x points needs no budget of its own: the fields bound it at 1,024 x 10,000 = 10.24M values per data
+# array (x and y, float32, per member and stacked), about +170 MB peak measured at that extreme.
+
+QUOTE_LIMIT = 40  # a message quotes at most about this many characters of a value
+PATH_LIMIT = 160  # and of a file's path (its end, which names the file, is kept)
+
+#: Where a message is shown, which decides how it names fields: "cli" (--x-min), "file" (x_min, the TOML
+#: key, also the engine's own name and str(exc)), "form" (x from, the form's label).
+WHERES = ("cli", "file", "form")
+
+# Settings that are not in the field table: how each place names them.
+_OTHER_NAMES = {
+    "seeds": {"cli": "--seeds"},
+    "backend": {"cli": "--backend"},
+    "config": {"cli": "--config"},
+}
+
+
+def quoted(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """`repr(value)` for a message, at most about `limit` characters: a longer value is cut, with an ellipsis
+    and its length, so a 100,000-character flag does not make a 100 KB line."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - an int past Python's digit limit, or any value that cannot print itself
+        if isinstance(value, int):
+            return f"a whole number of about {int(value.bit_length() * math.log10(2)) + 1:,} digits"
+        return f"a value of type {type(value).__name__}"
+    if len(text) <= limit:
+        return text
+    if isinstance(value, str):
+        cut = value[:limit]
+        while len(repr(cut)) > limit - 1 and cut:
+            cut = cut[:-1]
+        shown = repr(cut)
+        return f"{shown[:-1]}…{shown[-1]} ({len(value):,} characters)"
+    size = f" ({len(value):,} items)" if isinstance(value, (list, tuple, dict, set)) else ""
+    return f"{text[:limit - 1]}…{size}"
+
+
+def shortened(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """Text (a name, an argument) cut to about `limit` characters, unquoted."""
+    return text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text):,} characters)"
+
+
+def shortened_path(path: Any, limit: int = PATH_LIMIT) -> str:
+    """A file's path for a message: whole up to `limit` characters, else its end (the file's name)."""
+    text = str(path)
+    return text if len(text) <= limit else f"…{text[-(limit - 1):]}"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A field named inside a message's explanation; named as the place where the message is shown does."""
+
+    name: str
+
+
+Naming = Union[str, Callable[[str], str]]
+
+
+def field_name(name: str, where: Naming = "file") -> str:
+    """How `where` ("cli", "file", "form", or a function of the name) names the setting `name`."""
+    if callable(where):
+        return where(name)
+    if where not in WHERES:
+        raise ValueError(f"where: {where!r}; expected one of {', '.join(WHERES)}")
+    f = FIELDS_BY_NAME.get(name)
+    if f is not None:
+        return {"cli": f.cli_flag, "file": f.name, "form": f.label}[where]
+    return _OTHER_NAMES.get(name, {}).get(where, shortened(name))
 
 
 class ConfigError(ValueError):
-    """A hyperparameter is out of bounds. `field` names it (None for whole-config problems)."""
+    """A setting is wrong. `field` names it (the engine's name; None for whole-config problems).
 
-    def __init__(self, field: str | None, message: str):
-        super().__init__(message)
+    The explanation (the value, shortened, and what is allowed) is the same wherever it is shown; the name
+    in front of it follows the place: `message("cli")` -> "--x-min: ...", `message("file")` -> "x_min: ...",
+    `message("form")` -> "x from: ...". `str(exc)` is `message("file")`, the engine's own names. A message
+    that names other fields renders them the same way. `where` and `source` say where the value came from
+    when the raiser knows (load_config_file sets "file" and the path).
+    """
+
+    def __init__(self, field: str | None, body: str | Sequence[str | Ref], *, where: str | None = None,
+                 source: str | None = None):
+        if isinstance(body, str):
+            if field and body.startswith(f"{field}: "):  # the older style, name included: keep the explanation
+                body = body[len(field) + 2:]
+            parts: tuple[str | Ref, ...] = (body,)
+        else:
+            parts = tuple(body)
         self.field = field
+        self.parts = parts
+        self.where = where
+        self.source = source
+        super().__init__(self.message("file"))
+
+    def __reduce__(self):  # pickles (and copies) like any exception, with its parts
+        return (_rebuild_config_error, (self.field, self.parts, self.where, self.source))
+
+    def __str__(self) -> str:
+        return self.message("file")
+
+    def name(self, where: Naming = "file") -> str | None:
+        """The field as `where` names it (None for a problem of the whole config)."""
+        return None if self.field is None else field_name(self.field, where)
+
+    def explanation(self, where: Naming = "file") -> str:
+        """The message without the field's name in front: identical wherever it is shown, apart from the
+        names of other fields it mentions."""
+        return "".join(field_name(p.name, where) if isinstance(p, Ref) else p for p in self.parts)
+
+    def message(self, where: Naming = "file") -> str:
+        """`<name>: <explanation>`, the name as `where` says it ("cli", "file" or "form")."""
+        name = self.name(where)
+        return self.explanation(where) if name is None else f"{name}: {self.explanation(where)}"
+
+    def for_(self, where: Naming) -> str:
+        """Same as message(where)."""
+        return self.message(where)
+
+
+def _rebuild_config_error(field, parts, where, source) -> ConfigError:
+    return ConfigError(field, parts, where=where, source=source)
+
+
+def _refs(names: Iterable[str]) -> list[str | Ref]:
+    """Names as a comma-separated list of references."""
+    out: list[str | Ref] = []
+    for i, name in enumerate(names):
+        if i:
+            out.append(", ")
+        out.append(Ref(name))
+    return out
 
 
 def _fail(name: str, value: Any, allowed: str) -> ConfigError:
-    return ConfigError(name, f"{name}: {value!r} is not allowed; {allowed}")
+    return ConfigError(name, f"{quoted(value)} is not allowed; {allowed}")
 
 
 def _float(name: str, value: Any, lo: float, hi: float, lo_open: bool = False, hi_open: bool = False) -> float:
@@ -42,14 +179,17 @@ def _float(name: str, value: Any, lo: float, hi: float, lo_open: bool = False, h
     if isinstance(value, str):
         text = value.strip()
         if not text:
-            raise ConfigError(name, f"{name}: empty; {allowed}")
+            raise ConfigError(name, f"empty; {allowed}")
         try:
             value = float(text)
         except ValueError:
             raise _fail(name, value, allowed) from None
     if not isinstance(value, (int, float)):
         raise _fail(name, value, allowed)
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond any float
+        raise _fail(name, original, allowed) from None
     if not math.isfinite(value):
         raise _fail(name, original, allowed)
     if value < lo or value > hi or (lo_open and value == lo) or (hi_open and value == hi):
@@ -65,7 +205,9 @@ def _int(name: str, value: Any, lo: int, hi: int) -> int:
     if isinstance(value, str):
         text = value.strip().replace("_", "")
         if not text:
-            raise ConfigError(name, f"{name}: empty; {allowed}")
+            raise ConfigError(name, f"empty; {allowed}")
+        if len(text) > 40:  # no whole number in range is this long; int() of a huge text is slow or refused
+            raise _fail(name, value, allowed)
         try:
             value = int(text)
         except ValueError:
@@ -78,7 +220,7 @@ def _int(name: str, value: Any, lo: int, hi: int) -> int:
 
 
 def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
-    text = str(value).strip().lower().replace("-", "_") if isinstance(value, str) else value
+    text = value.strip().lower().replace("-", "_") if isinstance(value, str) else None
     if text not in choices:
         raise _fail(name, value, f"expected one of: {', '.join(choices)}")
     return text
@@ -93,7 +235,7 @@ def _bool(name: str, value: Any) -> bool:
             return True
         if text in ("0", "false", "no", "off"):
             return False
-    raise _fail(name, value, "expected true or false")
+    raise _fail(name, value, "expected on or off (true or false)")
 
 
 def _split(value: Any) -> list[Any]:
@@ -101,7 +243,7 @@ def _split(value: Any) -> list[Any]:
         text = value.strip()
         if text.lower() in ("", "none", "-"):
             return []
-        return [part.strip() for part in text.split(",")]
+        return [part.strip() for part in text.split(",", MAX_HIDDEN_LAYERS + 1)]
     if isinstance(value, (list, tuple)):
         return list(value)
     return [value]
@@ -123,6 +265,8 @@ def _hidden(name: str, value: Any) -> tuple[int, ...]:
 def _activation(name: str, value: Any) -> tuple[str, ...]:
     allowed = f"expected one of {', '.join(ACTIVATIONS)}, or one per hidden layer separated by commas"
     parts = _split(value)
+    if len(parts) > MAX_HIDDEN_LAYERS:
+        raise _fail(name, value, allowed)
     try:
         return tuple(_choice(name, p, ACTIVATIONS) for p in parts)
     except ConfigError:
@@ -220,6 +364,31 @@ FIELDS: tuple[Field, ...] = (
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 
 
+_OTHER_SETTINGS = ("seeds", "backend")  # settings beside the field table (a file or the CLI sets them)
+
+
+def check_applies(example: Example, names: Iterable[str]) -> None:
+    """The one rule for settings given explicitly (a flag or a config file's key): a field that does not
+    apply to the example is refused, not ignored, since ignoring it would let a typo or a wrong example
+    pass. ConfigError names the first such field and lists the example's own settings."""
+    for name in names:
+        f = FIELDS_BY_NAME.get(name)
+        if f is not None and not f.applies_to(example):
+            own = [g.name for g in FIELDS if g.applies_to(example)]
+            raise ConfigError(name, [f"does not apply to {example.id}; its settings are ", *_refs(own)])
+
+
+def _example(example_id: Any) -> Example:
+    if not isinstance(example_id, str):
+        raise ConfigError("example", f"{quoted(example_id)} is not allowed; expected the id of an example, "
+                                     f"one of: {', '.join(example_ids())}")
+    try:
+        return get_example(example_id)
+    except KeyError:
+        raise ConfigError("example", f"no example is called {quoted(example_id)}; "
+                                     f"choose one of: {', '.join(example_ids())}") from None
+
+
 @dataclass(frozen=True)
 class RunConfig:
     """Everything that decides a run. Build it with `RunConfig.for_example`, which validates."""
@@ -251,31 +420,31 @@ class RunConfig:
     # -- building -------------------------------------------------------------------------------------
 
     @classmethod
-    def for_example(cls, example_id: str, **overrides: Any) -> "RunConfig":
-        """The example's defaults with overrides applied, validated. Overrides may be text or values."""
-        try:
-            example = get_example(example_id)
-        except KeyError as exc:
-            raise ConfigError("example", str(exc.args[0])) from None
+    def for_example(cls, example_id: str, *, strict: bool = False, **overrides: Any) -> "RunConfig":
+        """The example's defaults with overrides applied, validated. Overrides may be text or values; None
+        means not given. `strict` (the CLI's flags, a config file): an override of a field that does not
+        apply to the example is refused (check_applies) instead of being carried along unused."""
+        example = _example(example_id)
+        given = {name: value for name, value in overrides.items() if value is not None}
+        if strict:
+            check_applies(example, given)
         values: dict[str, Any] = dict(example.defaults)
-        for name, value in overrides.items():
-            if value is None:
-                continue
-            values[name] = value
-        return cls(example_id=example_id).with_values(**values)
+        values.update(given)
+        return cls(example_id=example.id).with_values(**values)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "RunConfig":
-        """From a config file's table: `example` plus any fields. Unknown keys are errors."""
+        """From a config file's table: `example` plus any settings, by the CLI's rules (strict): unknown keys
+        and settings that do not apply to the example are errors."""
         data = dict(data)
-        example_id = data.pop("example", None)
-        if not isinstance(example_id, str):
-            raise ConfigError("example", "example: missing; a config names its example, e.g. example = \"linear-3x\"")
-        known = {f.name for f in dc_fields(cls)} - {"example_id"}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(unknown[0], f"{unknown[0]}: unknown setting; known: {', '.join(sorted(known))}")
-        return cls.for_example(example_id, **data)
+        if "example" not in data:
+            raise ConfigError("example", 'missing; a config names its example, e.g. example = "linear-3x"')
+        example_id = data.pop("example")
+        known = [f.name for f in FIELDS] + list(_OTHER_SETTINGS)
+        for key in data:
+            if key not in known:
+                raise ConfigError(str(key), ["unknown setting; known: ", *_refs(["example", *known])])
+        return cls.for_example(example_id, strict=True, **data)
 
     def with_values(self, **values: Any) -> "RunConfig":
         """A copy with these fields replaced, each checked, then the whole checked."""
@@ -284,13 +453,13 @@ class RunConfig:
             if name in FIELDS_BY_NAME:
                 clean[name] = FIELDS_BY_NAME[name].parse(value)
             elif name == "seeds":
-                clean[name] = _int("seeds", value, 1, 1024)
+                clean[name] = _int("seeds", value, 1, MAX_SEEDS)
             elif name == "backend":
                 clean[name] = _choice("backend", value, BACKENDS)
             elif name in ("example", "example_id"):
-                raise ConfigError("example", "example: cannot be changed on a config; build a new one")
+                raise ConfigError("example", "cannot be changed on a config; build a new one")
             else:
-                raise ConfigError(name, f"{name}: unknown setting")
+                raise ConfigError(name, "unknown setting")
         config = replace(self, **clean)
         config.validate()
         return config
@@ -299,21 +468,32 @@ class RunConfig:
         """Checks that span fields. Raises ConfigError."""
         for f in FIELDS:  # values built by hand (not through with_values) are checked here too
             f.parse(getattr(self, f.name))
-        example = self.example
+        _int("seeds", self.seeds, 1, MAX_SEEDS)
+        _choice("backend", self.backend, BACKENDS)
+        example = _example(self.example_id)
         if example.is_torch:
             if self.hidden and self.activation and len(self.activation) not in (1, len(self.hidden)):
                 raise ConfigError("activation", (
-                    f"activation: {len(self.activation)} names for {len(self.hidden)} hidden layers; "
+                    f"{len(self.activation)} names for {len(self.hidden)} hidden layers; "
                     "give one name for all layers or one per layer"))
             if self.hidden and not self.activation:
-                raise ConfigError("activation", "activation: missing; hidden layers need an activation, e.g. relu")
+                raise ConfigError("activation", "missing; hidden layers need an activation, e.g. relu")
             if self.x_min >= self.x_max and self.points > 1:
-                raise ConfigError("x_max", f"x_max: {self.x_max:g} must be greater than x_min ({self.x_min:g})")
+                raise ConfigError("x_max", [f"{self.x_max:g} must be greater than ", Ref("x_min"),
+                                            f" ({self.x_min:g})"])
+            params = param_count(self.layer_sizes)
+            if self.seeds * params > MAX_SEED_PARAMS:
+                raise ConfigError("hidden", (
+                    f"{self.seeds:,} seeds x {params:,} parameters = {_millions(self.seeds * params)} is over the "
+                    f"limit of {_millions(MAX_SEED_PARAMS)} seeds x parameters (about "
+                    f"{MAX_SEED_PARAMS * BYTES_PER_PARAM // 1_000_000:,} MB of training state); "
+                    "use fewer seeds or smaller layers"))
         elif self.sample_x == 0:
-            raise ConfigError("sample_x", "sample_x: 0 is not allowed; the prediction weight * x would stay 0 "
+            raise ConfigError("sample_x", "0 is not allowed; the prediction weight * x would stay 0 "
                                           "whatever the weight, so nudging could never reach y")
         if self.eval_min >= self.eval_max:
-            raise ConfigError("eval_max", f"eval_max: {self.eval_max:g} must be greater than eval_min ({self.eval_min:g})")
+            raise ConfigError("eval_max", [f"{self.eval_max:g} must be greater than ", Ref("eval_min"),
+                                           f" ({self.eval_min:g})"])
 
     # -- derived -------------------------------------------------------------------------------------
 
@@ -350,6 +530,8 @@ class RunConfig:
             out[f.name] = list(value) if isinstance(value, tuple) else value
         if self.seeds != 1:
             out["seeds"] = self.seeds
+        if self.backend != "auto":
+            out["backend"] = self.backend
         return out
 
     def settings_text(self) -> str:
@@ -366,3 +548,8 @@ class RunConfig:
     def describe(self) -> str:
         """One line: the example and its main settings."""
         return f"{self.example_id}: {self.settings_text()}"
+
+
+def _millions(n: int) -> str:
+    """269M, 16M, 1.8M: a count of values in a message."""
+    return f"{n / 1e6:.1f}M" if n < 10_000_000 else f"{round(n / 1e6):,}M"

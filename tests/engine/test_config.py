@@ -80,7 +80,7 @@ def test_cross_field_rules():
 
 
 def test_unknown_example_and_unknown_setting():
-    with pytest.raises(ConfigError, match="unknown example 'nope'; choose one of: nudge-3x"):
+    with pytest.raises(ConfigError, match="example: no example is called 'nope'; choose one of: nudge-3x"):
         RunConfig.for_example("nope")
     with pytest.raises(ConfigError, match="colour: unknown setting"):
         RunConfig.from_mapping({"example": "linear-3x", "colour": "red"})
