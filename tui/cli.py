@@ -3,6 +3,10 @@ subcommand it opens the terminal app.
 
 Nothing here imports torch or Textual at module level: `nudge --help`, `nudge list` and `nudge run` never load
 Textual, and torch loads only when a run builds its model.
+
+Whatever goes wrong reaches the user as one line on stderr and an exit code (tui/exit_codes.py): bad input
+2 (a flag's message names the flag, a config file's names the file and its key); the app without a terminal
+2 (checked before Textual is imported); output that cannot be written 1; a reader that went away 141.
 """
 
 from __future__ import annotations
@@ -11,18 +15,37 @@ import argparse
 import os
 import re
 import sys
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
-from engine import BACKENDS, EXAMPLES, FIELDS, ConfigError, RunConfig, example_ids, get_example, load_config_file
+from engine import BACKENDS, EXAMPLES, FIELDS, ConfigError, RunConfig, example_ids, load_config_file
+from engine.config import QUOTE_LIMIT, quoted, shortened, shortened_path
 
-from .exit_codes import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
+from .exit_codes import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
 from .run_command import cmd_run
+
+_LONG_WORD = re.compile(r"\S{%d,}" % (QUOTE_LIMIT + 1))
+MAX_MESSAGE = 400  # characters of one error line; argparse quotes whatever it was given
+
+
+def short_message(message: str) -> str:
+    """An error line with every over-long word (a quoted value, an unknown argument) cut, and the line capped."""
+    message = _LONG_WORD.sub(lambda m: shortened(m.group(0)), message)
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE - 1] + "…"
+
 
 class _Parser(argparse.ArgumentParser):
     """Bad input gets one clear line on stderr and exit code 2: no usage dump, no traceback."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_INVALID, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        self.exit(EXIT_INVALID, f"{self.prog}: {short_message(message)} (see {self.prog} --help)\n")
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse swallows an OSError writing --help; let one on stdout reach main(), which reports it.
+        file = file or sys.stderr
+        if message and file is sys.stdout:
+            file.write(message)
+        else:
+            super()._print_message(message, file)
 
 
 def _add_hyperparameters(parser: argparse.ArgumentParser, default: Any = None) -> None:
@@ -47,11 +70,11 @@ def _add_hyperparameters(parser: argparse.ArgumentParser, default: Any = None) -
 
 def _positive(text: str) -> int:
     try:
-        value = int(text)
+        value = int(text) if len(text) <= QUOTE_LIMIT else 0
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; expected a whole number of at least 1")
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not allowed; expected a whole number of at least 1")
     return value
 
 
@@ -100,34 +123,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace, example_id: str | None) -> RunConfig:
-    """Merge the example's defaults, a config file and the flags (in that order), validated."""
+    """Merge the example's defaults, a config file and the flags (in that order), validated.
+
+    The file is checked alone first, so its problems name the file and its keys (ConfigError.where "file");
+    then the flags go on top by the same rule (RunConfig.for_example(strict=True): a setting that does not
+    apply to the example is refused, in a file or as a flag)."""
     values: dict[str, Any] = {}
     path = getattr(args, "config", None)
     if path:
         file_config = load_config_file(path)
         if example_id and example_id != file_config.example_id:
-            raise ConfigError("example", f"example: {example_id!r} given, but {path!r} is for {file_config.example_id!r}")
+            raise ConfigError("example", f"{quoted(example_id)} given, but {shortened_path(path)!r} is for "
+                                         f"{file_config.example_id!r}")
         example_id = file_config.example_id
         values.update(file_config.to_dict())
         values.pop("example")
     if example_id is None:
-        raise ConfigError("example", f"example: missing; choose one of: {', '.join(example_ids())}")
-    try:
-        example = get_example(example_id)
-    except KeyError as exc:
-        raise ConfigError("example", str(exc.args[0])) from None
-    for f in FIELDS:
-        value = getattr(args, f.name, None)
-        if value is None:
-            continue
-        if not f.applies_to(example):  # silently ignoring it would let a typo or a wrong example pass
-            own = ", ".join(g.cli_flag for g in FIELDS if g.applies_to(example))
-            raise ConfigError(f.name, f"{f.cli_flag}: does not apply to {example_id}; its settings are {own}")
-        values[f.name] = value
-    for name in ("seeds", "backend"):
-        if getattr(args, name, None) is not None:
-            values[name] = getattr(args, name)
-    return RunConfig.for_example(example_id, **values)
+        raise ConfigError("example", f"missing; choose one of: {', '.join(example_ids())}")
+    for name in [f.name for f in FIELDS] + ["seeds", "backend"]:
+        value = getattr(args, name, None)
+        if value is not None:
+            values[name] = value
+    return RunConfig.for_example(example_id, strict=True, **values)
+
+
+def error_line(exc: ConfigError) -> str:
+    """The one line the CLI prints for a ConfigError: fields named as flags, or as keys of the file they
+    came from (prefixed with the file's name)."""
+    if exc.where == "file":
+        return f"nudge: {shortened_path(exc.source)}: {exc.message('file')}" if exc.source else \
+            f"nudge: {exc.message('file')}"
+    return f"nudge: {exc.message('cli')}"
 
 
 def cmd_list() -> int:
@@ -140,14 +166,79 @@ def cmd_list() -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def terminal_problem(environ: Mapping[str, str] | None = None, stdin: Any = None, stdout: Any = None) -> str | None:
+    """Why the full-screen app cannot run here, or None. Cheap: imports nothing (Textual is not loaded yet).
+
+    The app needs a terminal on both standard input and output: without one Textual's input thread spins
+    on end-of-file and it draws at 80x24 over whatever is there. A Textual driver named in the environment
+    (TEXTUAL_DRIVER, as `textual serve` sets) runs the app over pipes, so it is let through. TERM=dumb, or no
+    TERM, cannot draw a full screen in colour."""
+    environ = os.environ if environ is None else environ
+    if environ.get("TEXTUAL_DRIVER"):
+        return None
+    streams = {"input": sys.stdin if stdin is None else stdin, "output": sys.stdout if stdout is None else stdout}
+    missing = [name for name, stream in streams.items() if not _is_terminal(stream)]
+    if missing:
+        return (f"the app needs a terminal, and its standard {' and '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not one; "
+                "use `nudge run EXAMPLE` to train without a terminal (`nudge run --help`)")
+    term = environ.get("TERM", "")
+    if os.name != "nt" and term.strip().lower() in ("", "dumb"):
+        return (f"the app needs a terminal that can draw a full screen (TERM is {term or 'not set'!s}); "
+                "set TERM (e.g. TERM=xterm-256color), or use `nudge run EXAMPLE` to train without the app")
+    return None
+
+
+def _is_terminal(stream: Any) -> bool:
     try:
-        return _main(sys.argv[1:] if argv is None else list(argv))
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):  # closed
+        return False
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if stderr can take it."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so whatever is left in its buffer does not fail again at exit."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _flush_stdout() -> None:
+    """Fail here, where it can be reported, rather than at interpreter exit (exit 120 and a traceback)."""
+    if sys.stdout is not None:
+        sys.stdout.flush()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The console script. Whatever raises below, an OSError writing the output (a full disk, /dev/full)
+    becomes one line on stderr and exit 1, a reader that went away exit 141, Ctrl-C exit 130: no traceback."""
+    try:
+        try:
+            code = _main(sys.argv[1:] if argv is None else list(argv))
+        except SystemExit:  # argparse: --help printed, or bad input reported
+            _flush_stdout()
+            raise
+        _flush_stdout()
+        return code
     except KeyboardInterrupt:  # before a run has started: nothing to summarise
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader went away (`nudge list | head -1`)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_BROKEN_PIPE
+    except OSError as exc:  # the output cannot be written: a full disk, /dev/full, a device error
+        _silence_stdout()
+        what = f"cannot use {shortened_path(exc.filename)!r}" if exc.filename else "cannot write the output"
+        _say(f"nudge: {what}: {exc.strerror or exc}")
+        return EXIT_FAILED
 
 
 def _main(argv: list[str]) -> int:
@@ -162,13 +253,16 @@ def _main(argv: list[str]) -> int:
         # The app opens on the first example unless a flag or a config file names another.
         config = config_from_args(args, args.example or (None if args.config else EXAMPLES[0].id))
     except ConfigError as exc:
-        print(f"nudge: {exc}", file=sys.stderr)
+        _say(error_line(exc))
+        return EXIT_INVALID
+    problem = terminal_problem()
+    if problem is not None:  # before Textual is imported: this check costs nothing
+        _say(f"nudge: {problem}")
         return EXIT_INVALID
     try:
         from .app import run_app
     except ImportError as exc:  # the app's dependencies are missing: the headless half still works
-        print(f"nudge: the terminal app cannot start ({exc}); `nudge run` still works", file=sys.stderr)
-        parser.print_help()
+        _say(f"nudge: the terminal app cannot start ({exc}); `nudge run` still works")
         return EXIT_INVALID
     return run_app(config, mouse=not args.no_mouse)
 

@@ -56,19 +56,21 @@ def test_nudge_3x_jsonl_reports_weight_and_error_and_converges():
 
 
 @pytest.mark.parametrize("args,message", [
-    (["run", "linear-3x", "--lr", "abc"], "lr: 'abc' is not allowed"),
-    (["run", "linear-3x", "--lr", "-1"], "lr: '-1' is not allowed"),
-    (["run", "linear-3x", "--epochs", "0"], "epochs: '0' is not allowed"),
-    (["run", "nope"], "unknown example 'nope'"),
-    (["run", "parabola-relu", "--hidden", "10,0"], "hidden: '10,0' is not allowed"),
-    (["run", "parabola-relu", "--activation", "softmax"], "activation: 'softmax' is not allowed"),
+    (["run", "linear-3x", "--lr", "abc"], "nudge: --lr: 'abc' is not allowed"),
+    (["run", "linear-3x", "--lr", "-1"], "nudge: --lr: '-1' is not allowed"),
+    (["run", "linear-3x", "--epochs", "0"], "nudge: --epochs: '0' is not allowed"),
+    (["run", "nope"], "nudge: example: no example is called 'nope'"),
+    (["run", "parabola-relu", "--hidden", "10,0"], "nudge: --hidden: '10,0' is not allowed"),
+    (["run", "parabola-relu", "--activation", "softmax"], "nudge: --activation: 'softmax' is not allowed"),
+    (["run", "parabola-relu", "--x-min", "3", "--x-max", "1"], "nudge: --x-max: 1 must be greater than --x-min (3)"),
+    (["run", "linear-3x", "--no-zero-grad", "--batch-size", "half"], "nudge: --batch-size: 'half' is not allowed"),
     (["run", "linear-3x", "--format", "xml"], "invalid choice"),
     (["run", "linear-3x", "--config", "/nonexistent.toml"], "cannot read"),
     (["run"], "example: missing"),
     (["frobnicate"], "invalid choice"),
     (["run", "nudge-3x", "--lr", "0.1"], "--lr: does not apply to nudge-3x; its settings are --epochs"),
     (["run", "linear-3x", "--x", "5"], "--x: does not apply to linear-3x"),
-    (["run", "nudge-3x", "--x", "0"], "sample_x: 0 is not allowed"),
+    (["run", "nudge-3x", "--x", "0"], "nudge: --x: 0 is not allowed"),
     (["run", "linear-3x", "--log-every", "0"], "--log-every: '0' is not allowed"),
 ])
 def test_invalid_input_exits_2_with_one_clear_line(args, message):
@@ -95,7 +97,7 @@ def test_a_config_file_sets_values_and_flags_override_it(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('example = "linear-3x"\nlr = "fast"\n')
     out = nudge("run", "--config", str(bad))
-    assert out.returncode == 2 and "lr: 'fast' is not allowed" in out.stderr
+    assert out.returncode == 2 and f"nudge: {bad}: lr: 'fast' is not allowed" in out.stderr
 
 
 def test_ctrl_c_prints_the_stopped_summary_and_exits_130():
