@@ -4,9 +4,10 @@ Every view follows `base.TeachingView`: `applies(config)` (None, or why not), `s
 `mark_dirty()`, `redraw()`. Their numbers come from `engine.teaching`; the widgets only draw them.
 """
 
+from .activations import ActivationsView
 from .base import PlotView, TeachingView, TextView, ViewSource
 from .loss_curve import LossCurveView
 from .network import NetworkView
 from .not_applicable import NotApplicable, applies_to
 
-__all__ = ["PlotView", "TeachingView", "TextView", "ViewSource", "LossCurveView", "NetworkView", "NotApplicable", "applies_to"]
+__all__ = ["ActivationsView", "PlotView", "TeachingView", "TextView", "ViewSource", "LossCurveView", "NetworkView", "NotApplicable", "applies_to"]

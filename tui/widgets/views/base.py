@@ -299,24 +299,38 @@ class PlotView(TeachingView, Widget):
     def view_height(self) -> int:
         return self.size.height or DEFAULT_SIZE[1]
 
-    def set_caption(self, lines: list[str]) -> None:
+    def set_caption(self, lines: list[str | tuple[str, ...]]) -> None:
         """The caption: markup lines in order of importance; as many as leave the plot MIN_PLOT_ROWS rows and
-        at least PLOT_SHARE of the height (the first line always shows)."""
+        at least PLOT_SHARE of the height (the first line always shows). A tuple offers alternatives, longest
+        first: the longest that fits is used, unless the shorter ones let more lines show."""
         width = self.view_width - 2
         room = max(1, self.view_height - max(MIN_PLOT_ROWS, math.ceil(PLOT_SHARE * self.view_height)))
-        kept, used = [], 0
-        for line in lines:
-            rows = wrapped_rows(line, width)
-            if kept and used + rows > room:
-                continue  # a later, shorter line may still fit
-            kept.append(line)
-            used += rows
+        kept = self._fit_lines(lines, width, room)
         text = "\n".join(kept)
         self._caption_lines = kept
         if text != self._caption_text:
             self._caption_text = text
             self.caption.update(text)
             self.caption.display = bool(text)
+
+    @staticmethod
+    def _fit_lines(lines: list[str | tuple[str, ...]], width: int, room: int) -> list[str]:
+        """Lines in order, each in its longest form that still leaves room for the shortest forms of the
+        lines after it; a line none of whose forms fit is left out (the first is always kept)."""
+        options = [line if isinstance(line, tuple) else (line,) for line in lines]
+        rows = [[wrapped_rows(o, width) for o in opts] for opts in options]
+        kept, used = [], 0
+        for i, (opts, sizes) in enumerate(zip(options, rows)):
+            later = sum(min(r) for r in rows[i + 1:])
+            choice = next((o for o, r in zip(opts, sizes) if used + r + later <= room), None)
+            if choice is None:
+                choice = next((o for o, r in zip(opts, sizes) if used + r <= room), None)
+            if choice is None and not kept:
+                choice = opts[-1]
+            if choice is not None:
+                kept.append(choice)
+                used += wrapped_rows(choice, width)
+        return kept
 
     @property
     def caption_text(self) -> str:
