@@ -203,8 +203,11 @@ def _layout(sizes):
 
 
 def _member(p, st, step, x, y, sizes, acts, epochs, lr, momentum, weight_decay, optimizer, batch_size,
-            zero_grad, loss_limit, loss_row, trace_k):
-    """Train one member in place for up to `epochs` epochs. Returns (epochs done, still active, steps)."""
+            zero_grad, loss_limit, loss_row, trace_k, pos, total, pend, budget):
+    """Train one member in place for up to `epochs` epochs, starting at `pos` inside the epoch in progress
+    (with `total`, the loss pass's sum so far, and `pend`, the batch gradient so far when gradients are
+    not zeroed), and, with budget > 0, stopping before the sample that would exceed `budget` units of work.
+    Returns (epochs finished, still active, steps, position, loss sum) for the caller to keep."""
     L = sizes.shape[0] - 1
     P = p.shape[0]
     N = x.shape[0]
@@ -213,7 +216,8 @@ def _member(p, st, step, x, y, sizes, acts, epochs, lr, momentum, weight_decay, 
     h = np.empty(hoff[L] + 1, np.float32)
     da = np.empty(maxw, np.float32)
     db = np.empty(maxw, np.float32)
-    batch_grad = np.empty(P, np.float32)
+    # the caller's row when it keeps one (a call may end mid-batch), else scratch
+    batch_grad = pend if pend.shape[0] == P else np.empty(P, np.float32)
     m = st[0:P]  # SGD momentum buffer, or Adam exp_avg
     v = st[P:2 * P]  # Adam exp_avg_sq
     G = st[2 * P:3 * P]  # p.grad: what the optimizer steps with; grows across steps when not zeroed
@@ -226,18 +230,25 @@ def _member(p, st, step, x, y, sizes, acts, epochs, lr, momentum, weight_decay, 
     # as autograd's AccumulateGrad does.
     grad = G if zero_grad else batch_grad
 
-    for e in range(epochs):
-        start = 0
-        while start < N:
+    used = 0  # units of work done in this call (see WORK_SAMPLE)
+    e = 0
+    while e < epochs:
+        while pos < N:  # the batches, in data order
+            start = pos - pos % batch_size
             stop = min(start + batch_size, N)
             inv_b = _F1 / np.float32(stop - start)  # MeanBackward: grad / numel
-            for q in range(P):
-                grad[q] = _F0
-            for s in range(start, stop):
+            if pos == start:
+                for q in range(P):
+                    grad[q] = _F0
+            for s in range(pos, stop):
+                if budget > 0 and used >= budget:  # out of work: leave here, mid-batch if need be
+                    return e, True, step, s, total
                 pred = _forward(p, sizes, acts, woff, boff, hoff, h, x[s])
                 diff = y[s] - pred
                 gout = -(inv_b * (_F2 * diff))  # PowBackward (2 * diff), then SubBackward's negation
                 _backward(p, sizes, acts, woff, boff, hoff, h, gout, da, db, grad)
+                used += 3
+            pos = stop
             if not zero_grad:
                 for q in range(P):
                     G[q] += batch_grad[q]
@@ -266,33 +277,46 @@ def _member(p, st, step, x, y, sizes, acts, epochs, lr, momentum, weight_decay, 
                         g = m[q] * mom + g  # buf.mul_(momentum).add_(grad)
                         m[q] = g
                     p[q] = _fma(g, neg_lr, p[q])  # param.add_(grad, alpha=-lr)
-            start = stop
+            used += 1
 
-        total = 0.0
-        for s in range(N):
+        while pos < 2 * N:  # the full-data loss after the epoch
+            if budget > 0 and used >= budget:
+                return e, True, step, pos, total
+            s = pos - N
+            if s == 0:
+                total = 0.0
             d = float(y[s] - _forward(p, sizes, acts, woff, boff, hoff, h, x[s]))
             total += d * d
+            used += 1
+            pos += 1
         loss = total / N
+        pos = 0
+        total = 0.0
         loss_row[e] = loss
         for t in range(T):
             trace_k[e, t] = p[t]
+        e += 1
         if not (loss <= loss_limit) or not math.isfinite(loss):  # NaN fails the first test
-            return e + 1, False, step
-    return epochs, True, step
+            return e, False, step, pos, total
+    return e, True, step, pos, total
 
 
 def _train_members(members, params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum,
-                   weight_decay, optimizer, batch_size, zero_grad, loss_limit, losses, trace, done):
+                   weight_decay, optimizer, batch_size, zero_grad, loss_limit, losses, trace, done,
+                   position, loss_sum, pending, budget):
     for k in members:
         if active[k] == 0:
             done[k] = 0
             for e in range(epochs):
                 losses[k, e] = np.nan
             continue
-        n, ok, st = _member(params[k], state[k], steps[k], X[k], Y[k], sizes, acts, epochs, lr, momentum,
-                            weight_decay, optimizer, batch_size, zero_grad, loss_limit, losses[k], trace[k])
+        n, ok, st, pos, total = _member(params[k], state[k], steps[k], X[k], Y[k], sizes, acts, epochs, lr,
+                                        momentum, weight_decay, optimizer, batch_size, zero_grad, loss_limit,
+                                        losses[k], trace[k], position[k], loss_sum[k], pending[k], budget)
         done[k] = n
         steps[k] = st
+        position[k] = pos
+        loss_sum[k] = total
         if not ok:
             active[k] = 0
             for e in range(n, epochs):
@@ -421,10 +445,24 @@ def _lanes_backward(p, sizes, acts, woff, boff, hoff, h, da, db, grad):
             da, db = db, da
 
 
+def _lanes_write_back(k, mk, P, p, m, v, G, batch_grad, params, state, pending):
+    """Lane k's params, optimizer state and (when the caller keeps it) batch gradient back to member mk."""
+    for q in range(P):
+        params[mk, q] = p[q, k]
+        state[mk, q] = m[q, k]
+        state[mk, P + q] = v[q, k]
+        state[mk, 2 * P + q] = G[q, k]
+    if pending.shape[1] == P:
+        for q in range(P):
+            pending[mk, q] = batch_grad[q, k]
+
+
 def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum, weight_decay,
-                 optimizer, batch_size, zero_grad, loss_limit, losses, trace, done):
+                 optimizer, batch_size, zero_grad, loss_limit, losses, trace, done, position, loss_sum, pending,
+                 budget):
     """_train_members for active members, _LANES at a time: each row of blocks lists the member in each
-    lane (-1: an idle lane, all zeros)."""
+    lane (-1: an idle lane, all zeros). Every member of a call stands at the same position in the epoch
+    (they share data order and batches), and a budget counts the work of one lane, as in _member."""
     L = sizes.shape[0] - 1
     P = params.shape[1]
     N = X.shape[1]
@@ -460,6 +498,7 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
     grad = G if zero_grad else batch_grad
     out = hoff[L]
     zero = _vsplat(_F0)
+    keep_batch = pending.shape[1] == P
 
     for block in range(blocks.shape[0]):
         lanes = blocks[block]
@@ -470,6 +509,7 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
         for k in range(_LANES):
             mk = lanes[k]
             alive[k] = mk >= 0
+            total[k] = 0.0
             if mk < 0:
                 continue
             n_alive += 1
@@ -477,11 +517,15 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
                 first = mk
             step[k] = steps[mk]
             done[mk] = 0
+            total[k] = loss_sum[mk]
             for q in range(P):
                 p[q, k] = params[mk, q]
                 m[q, k] = state[mk, q]
                 v[q, k] = state[mk, P + q]
                 G[q, k] = state[mk, 2 * P + q]
+            if keep_batch:
+                for q in range(P):
+                    batch_grad[q, k] = pending[mk, q]
             for s in range(N):
                 xs[s, k] = X[mk, s]
                 ys[s, k] = Y[mk, s]
@@ -491,18 +535,30 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
                 step[k] = steps[first]
             uniform = uniform and step[k] == steps[first]
 
+        pos = position[first]
+        used = 0
+        out_of_work = False
         e = 0
         while e < epochs and n_alive > 0:
-            start = 0
-            while start < N:
+            while pos < N:  # the batches, in data order
+                start = pos - pos % batch_size
                 stop = min(start + batch_size, N)
                 inv_b = _F1 / np.float32(stop - start)
-                for q in range(P):
-                    _vstore(grad, q, zero)
-                for s in range(start, stop):
+                if pos == start:
+                    for q in range(P):
+                        _vstore(grad, q, zero)
+                for s in range(pos, stop):
+                    if budget > 0 and used >= budget:
+                        out_of_work = True
+                        pos = s
+                        break
                     _lanes_forward(p, sizes, acts, woff, boff, hoff, h, xs, s)
                     _vstore(da, 0, -(inv_b * (_F2 * (_vload(ys, s) - _vload(h, out)))))
                     _lanes_backward(p, sizes, acts, woff, boff, hoff, h, da, db, grad)
+                    used += 3
+                if out_of_work:
+                    break
+                pos = stop
                 if not zero_grad:
                     for q in range(P):
                         _vstore(G, q, _vload(G, q) + _vload(batch_grad, q))
@@ -540,15 +596,27 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
                             g = _vload(m, q) * mom + g
                             _vstore(m, q, g)
                         _vstore(p, q, _fma(g, neg_lr, _vload(p, q)))
-                start = stop
+                used += 1
+            if out_of_work:
+                break
 
-            for k in range(_LANES):
-                total[k] = 0.0
-            for s in range(N):
+            while pos < 2 * N:  # the full-data loss after the epoch
+                if budget > 0 and used >= budget:
+                    out_of_work = True
+                    break
+                s = pos - N
+                if s == 0:
+                    for k in range(_LANES):
+                        total[k] = 0.0
                 _lanes_forward(p, sizes, acts, woff, boff, hoff, h, xs, s)
                 for k in range(_LANES):
                     d = float(ys[s, k] - h[out, k])
                     total[k] += d * d
+                used += 1
+                pos += 1
+            if out_of_work:
+                break
+            pos = 0
             for k in range(_LANES):
                 if not alive[k]:
                     continue
@@ -557,16 +625,12 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
                 losses[mk, e] = loss
                 for t in range(T):
                     trace[mk, e, t] = p[t, k]
-                diverged = not (loss <= loss_limit) or not math.isfinite(loss)  # NaN fails the first test
-                if diverged or e == epochs - 1:  # the member's last epoch in this call: write it back
+                if not (loss <= loss_limit) or not math.isfinite(loss):  # NaN fails the first test
                     steps[mk] = step[k]
                     done[mk] = e + 1
-                    for q in range(P):
-                        params[mk, q] = p[q, k]
-                        state[mk, q] = m[q, k]
-                        state[mk, P + q] = v[q, k]
-                        state[mk, 2 * P + q] = G[q, k]
-                if diverged:
+                    position[mk] = 0
+                    loss_sum[mk] = 0.0
+                    _lanes_write_back(k, mk, P, p, m, v, G, batch_grad, params, state, pending)
                     active[mk] = 0
                     for e2 in range(e + 1, epochs):
                         losses[mk, e2] = np.nan
@@ -576,13 +640,23 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
                         S[q, k] = _F0
             e += 1
 
+        for k in range(_LANES):  # where every member still going stands: written back for the next call
+            if not alive[k]:
+                continue
+            mk = lanes[k]
+            steps[mk] = step[k]
+            done[mk] = e
+            position[mk] = pos
+            loss_sum[mk] = total[k] if pos > N else 0.0
+            _lanes_write_back(k, mk, P, p, m, v, G, batch_grad, params, state, pending)
+
 
 _lock = threading.Lock()
 # Two variants, each jitted (or loaded from the cache) only when first needed: a one-member run never pays
 # for the lockstep kernel, a many-member run never for the scalar one. The entry point is the last name.
 _VARIANTS = {
     "scalar": ("_layout", "_forward", "_backward", "_member", "_train_members"),
-    "lanes": ("_layout", "_lanes_forward", "_lanes_backward", "_lanes_train"),
+    "lanes": ("_layout", "_lanes_forward", "_lanes_backward", "_lanes_write_back", "_lanes_train"),
 }
 _kernels = {}  # variant -> its jitted entry point, once built
 _jit = None  # the decorator, once numba is imported and _fma is the intrinsic
@@ -640,6 +714,57 @@ def warm_up(members: int = 1) -> None:
           np.zeros((K, 1, 0), np.float32), np.zeros(K, np.int64))
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Work budgets: a call may stop inside an epoch (even inside a batch) and the next one resumes exactly there.
+# An epoch of a large net on many points takes minutes, and pause, step and stop must land within a fraction
+# of a second, so the caller hands `train` a budget of work and a Cursor that keeps the place. Work is
+# counted in forward passes of one sample: a training sample (forward and backward) is WORK_SAMPLE, an
+# optimizer step WORK_STEP, a sample of the end-of-epoch loss pass WORK_LOSS. No memory is shared with
+# another thread while the kernel runs: the caller decides between calls.
+
+WORK_SAMPLE = 3
+WORK_STEP = 1
+WORK_LOSS = 1
+
+
+def epoch_work(points: int, batch_size: int) -> int:
+    """Units of work in one member's epoch of `points` samples in batches of `batch_size`."""
+    return WORK_SAMPLE * points + WORK_STEP * -(-points // batch_size) + WORK_LOSS * points
+
+
+def work_done(position: int, points: int, batch_size: int) -> int:
+    """Units of the epoch in progress already done at `position` (a Cursor's)."""
+    position = int(position)
+    if position <= points:
+        steps = -(-position // batch_size) if position == points else position // batch_size
+        return WORK_SAMPLE * position + WORK_STEP * steps
+    return epoch_work(points, batch_size) - WORK_LOSS * (2 * points - position)
+
+
+class Cursor:
+    """Where each member stands inside its epoch in progress, kept by the caller between `train` calls that
+    have a budget. `position` 0..N-1 is the next training sample (inside a batch when it is not a multiple
+    of the batch size), N..2N-1 the next sample of the end-of-epoch loss pass, whose sum so far is in
+    `loss_sum`; 0 is an epoch boundary. With zero_grad off, a call that stops inside a batch keeps the
+    batch's gradient so far in `batch_grad` (with zero_grad on it is p.grad, in the optimizer state)."""
+
+    def __init__(self, members: int, n_params: int, zero_grad: bool = True):
+        self.position = np.zeros(members, np.int64)
+        self.loss_sum = np.zeros(members, np.float64)
+        self.batch_grad = np.zeros((members, 0 if zero_grad else n_params), np.float32)
+
+    def at_boundary(self, active: np.ndarray | None = None) -> bool:
+        """True when every (active) member is between epochs."""
+        pos = self.position if active is None else self.position[active != 0]
+        return not pos.any()
+
+    def copy(self) -> "Cursor":
+        other = Cursor.__new__(Cursor)
+        other.position, other.loss_sum, other.batch_grad = (self.position.copy(), self.loss_sum.copy(),
+                                                             self.batch_grad.copy())
+        return other
+
+
 def _check(name, a, dtype, ndim):
     if not isinstance(a, np.ndarray) or a.dtype != dtype or a.ndim != ndim or not a.flags.c_contiguous:
         got = f"{a.dtype} {a.ndim}-D" if isinstance(a, np.ndarray) else type(a).__name__
@@ -647,7 +772,8 @@ def _check(name, a, dtype, ndim):
 
 
 def train(params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum, weight_decay,
-          optimizer, batch_size, zero_grad, loss_limit, losses, trace, done) -> None:
+          optimizer, batch_size, zero_grad, loss_limit, losses, trace, done, *, budget: int = 0,
+          cursor: Cursor | None = None) -> None:
     """Train every active member for `epochs` epochs, in place (K members, P params, N points, L layers).
 
     Kept by the caller between calls (zeros/ones at the start of a run):
@@ -664,6 +790,13 @@ def train(params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum,
       float32 [K, >=epochs, T] (the first T params after each epoch; T may be 0), done int64 [K].
     One member runs on the scalar kernel; more run in lockstep blocks of _LANES spread over one thread
     per core, each member still bit for bit what it gets alone. The GIL is released while the kernel runs.
+
+    Optional, for calls that may stop inside an epoch: `cursor` (a Cursor, kept by the caller) says where
+    each member stands in its epoch in progress; the call starts there and leaves it where it stopped.
+    `budget` > 0 (units of work, see WORK_SAMPLE; it needs a cursor) stops each member before the sample
+    that would go past it, mid-batch if need be; `epochs` then bounds the epochs *finished* in the call
+    (done), the one in progress counting when it finishes. Split calls equal one long call bit for bit.
+    Every active member must stand at the same position (members share data order and batches).
     """
     _check("params", params, np.float32, 2)
     _check("state", state, np.float32, 2)
@@ -702,8 +835,31 @@ def train(params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum,
     optimizer = int(optimizer)
     if optimizer not in (_SGD, _ADAM):
         raise ValueError(f"optimizer: expected a code in {OPTIMIZER_CODES}, got {optimizer}")
+    budget = int(budget or 0)
+    if budget < 0:
+        raise ValueError(f"budget must be 0 (none) or a positive number of work units, got {budget}")
+    if cursor is None:
+        if budget:
+            raise ValueError("a budget needs a cursor: a call that stops inside an epoch must keep its place")
+        position, loss_sum, pending = np.zeros(K, np.int64), np.zeros(K, np.float64), np.zeros((K, 0), np.float32)
+    else:
+        position, loss_sum, pending = cursor.position, cursor.loss_sum, cursor.batch_grad
+        _check("cursor.position", position, np.int64, 1)
+        _check("cursor.loss_sum", loss_sum, np.float64, 1)
+        _check("cursor.batch_grad", pending, np.float32, 2)
+        if position.shape[0] != K or loss_sum.shape[0] != K or pending.shape[0] != K:
+            raise ValueError("cursor: expected one entry per member")
+        if not zero_grad and pending.shape[1] != P:
+            raise ValueError("cursor: without zero_grad a cursor keeps the batch gradient; "
+                             "make it with Cursor(K, P, zero_grad=False)")
+        if ((position < 0) | (position >= 2 * N)).any():
+            raise ValueError(f"cursor: positions must be in 0..{2 * N - 1}, got {position.tolist()}")
+        live = position[active != 0]
+        if K > 1 and len(live) and (live != live[0]).any():
+            raise ValueError("cursor: every active member must stand at the same position in its epoch")
     args = (params, state, steps, active, sizes, acts, X, Y, epochs, float(lr), float(momentum),
-            float(weight_decay), optimizer, batch_size, bool(zero_grad), float(loss_limit), losses, trace, done)
+            float(weight_decay), optimizer, batch_size, bool(zero_grad), float(loss_limit), losses, trace, done,
+            position, loss_sum, pending, budget)
     if K == 1:
         _compiled("scalar")(np.zeros(1, np.int64), *args)
         return
