@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Callable, ClassVar
 
@@ -72,6 +73,7 @@ def plain(markup: str) -> str:
     return Content.from_markup(markup).plain
 
 
+@lru_cache(maxsize=512)
 def wrapped_rows(markup: str, width: int) -> int:
     """How many rows `markup` takes when wrapped at `width` columns."""
     width = max(8, width)
