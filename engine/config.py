@@ -382,6 +382,8 @@ def _example(example_id: Any) -> Example:
     if not isinstance(example_id, str):
         raise ConfigError("example", f"{quoted(example_id)} is not allowed; expected the id of an example, "
                                      f"one of: {', '.join(example_ids())}")
+    if not example_id.strip():
+        raise ConfigError("example", f"empty; choose one of: {', '.join(example_ids())}")
     try:
         return get_example(example_id)
     except KeyError:

@@ -23,13 +23,15 @@ from engine.config import QUOTE_LIMIT, quoted, shortened, shortened_path
 from .exit_codes import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
 from .run_command import cmd_run
 
+_LONG_QUOTED = re.compile(r"'([^'\s]{%d,})'" % (QUOTE_LIMIT + 1))
 _LONG_WORD = re.compile(r"\S{%d,}" % (QUOTE_LIMIT + 1))
 MAX_MESSAGE = 400  # characters of one error line; argparse quotes whatever it was given
 
 
 def short_message(message: str) -> str:
     """An error line with every over-long word (a quoted value, an unknown argument) cut, and the line capped."""
-    message = _LONG_WORD.sub(lambda m: shortened(m.group(0)), message)
+    message = _LONG_QUOTED.sub(lambda m: quoted(m.group(1)), message)
+    message = _LONG_WORD.sub(lambda m: m.group(0) if "…" in m.group(0) else shortened(m.group(0)), message)
     return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE - 1] + "…"
 
 
