@@ -232,6 +232,7 @@ class ViewPlot(Chart):
         pass
 
     def draw(self, plt) -> None:
+        self.view.dirty = False  # a redraw on resize draws the latest data too
         self.view.draw_plot(plt, self)
 
 

@@ -199,6 +199,8 @@ class NetworkView(TextView):
         whole = self._whole_way(flat, width, spare + len(formula)) if flat is not None else None
         lines.extend(whole or formula)
         lines = lines[:max(1, height)] if len(lines) > height else lines
+        for line in lines:  # one row each: Textual would wrap a longer one
+            line.truncate(width, overflow="ellipsis")
         out = Text("\n").join(lines)
         out.no_wrap = True
         out.overflow = "ellipsis"
