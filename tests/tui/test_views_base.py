@@ -190,3 +190,26 @@ async def test_not_applicable_shows_its_sentence_in_an_app():
         widget = pilot.app.query_one(NotApplicable)
         assert widget.reason == NetworkView.applies(config)
         assert "Network does not apply to nudge-3x: it has no network" in str(widget.render())
+
+
+# -- captions ---------------------------------------------------------------------------------------------------
+
+def test_a_caption_keeps_lines_in_order_of_importance_in_the_room_it_has():
+    from tui.widgets.views import PlotView
+
+    fit = PlotView._fit_lines
+    long, short = "a long form of the first line " * 3, "short first"
+    assert fit([(long, short), "second", "third"], 40, 6) == [long, "second", "third"]  # room for all, long
+    assert fit([(long, short), "second", "third"], 40, 3) == [short, "second", "third"]  # short lets all show
+    assert fit([(long, short), "second", "third"], 40, 1) == [short]  # the first line always shows
+    assert fit(["x" * 200, "second"], 40, 2) == ["x" * 200]  # too long for the room, but first
+
+
+async def test_a_many_seed_run_says_which_member_the_view_draws():
+    config, controller = finished_run("linear-3x", seeds=4, epochs=5)
+    view = LossCurveView()
+    app = ViewHost(view, config, source_for(controller), SIZES["120x40"])
+    async with app.run_test(size=app.screen_size) as pilot:
+        await settle(pilot)
+        assert "seed 0, the first of 4" in view.title
+        assert view.caption_text.startswith("slope ")  # member 0's weight, without a path to draw

@@ -52,7 +52,6 @@ class ActivationsView(PlotView):
         Binding("right", "cycle(1)", "Next activation", show=False),
     ]
 
-    can_focus = True
     selected = "sigmoid"
 
     @staticmethod

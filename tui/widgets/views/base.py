@@ -187,6 +187,7 @@ class TeachingView:
 
     @title.setter
     def title(self, markup: str) -> None:
+        markup += self._member_note()
         self._view_title_markup = markup
         parent = getattr(self, "parent", None)
         target = parent if isinstance(parent, ChartPanel) else self
@@ -206,9 +207,10 @@ class TeachingView:
         return self.source.member0() if self.source is not None else None
 
     def _member_note(self) -> str:
-        config = self.config
+        """For a many-seed run: which member the view draws (the first)."""
+        config = getattr(self, "config", None)
         if config is not None and config.seeds > 1:
-            return f" [dim](seed {config.seed}, the first of {config.seeds})[/]"
+            return f" [dim]· seed {config.seed}, the first of {config.seeds}[/]"
         return ""
 
 
@@ -254,6 +256,8 @@ class PlotView(TeachingView, Widget):
         color: $text-muted;
     }
     """
+
+    can_focus = True  # like the charts: tab reaches it, and its panel shows the focus
 
     def __init__(self, config: RunConfig | None = None, source: ViewSource | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -319,15 +323,16 @@ class PlotView(TeachingView, Widget):
     @staticmethod
     def _fit_lines(lines: list[str | tuple[str, ...]], width: int, room: int) -> list[str]:
         """Lines in order, each in its longest form that still leaves room for the shortest forms of the
-        lines after it; a line none of whose forms fit is left out (the first is always kept)."""
+        lines after it (else its shortest form); a line none of whose forms fit is left out (the first is
+        always kept)."""
         options = [line if isinstance(line, tuple) else (line,) for line in lines]
         rows = [[wrapped_rows(o, width) for o in opts] for opts in options]
         kept, used = [], 0
         for i, (opts, sizes) in enumerate(zip(options, rows)):
             later = sum(min(r) for r in rows[i + 1:])
             choice = next((o for o, r in zip(opts, sizes) if used + r + later <= room), None)
-            if choice is None:
-                choice = next((o for o, r in zip(opts, sizes) if used + r <= room), None)
+            if choice is None:  # not everything fits: the shortest form, to leave the most for the rest
+                choice = next((o for o, r in zip(opts[::-1], sizes[::-1]) if used + r <= room), None)
             if choice is None and not kept:
                 choice = opts[-1]
             if choice is not None:
