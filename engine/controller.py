@@ -2,13 +2,23 @@
 
 `run()` is the training loop; it blocks, so call it from a thread (a Textual thread worker, or
 `await run_async()`). Every other method is safe from any thread: pause, resume, step, stop, set_lr,
-set_momentum, set_pace. Commands take effect between chunks of epochs, and chunks are sized to last a few
-milliseconds, so a stop lands within one epoch or a few milliseconds.
+set_momentum, set_pace. Commands take effect between chunks, and a chunk is a budget of work sized to last
+a few milliseconds, not a number of epochs: a net whose epoch takes minutes is trained a slice of an epoch
+at a time, so pause, step and stop land within milliseconds at any size. `epoch_fraction` says how far the
+epoch in progress is. A run that is stopped inside an epoch drops that epoch's unfinished work and ends on
+its last finished epoch, so its epochs, loss and params describe the same model. (lr and momentum changes
+apply from the next optimizer step, which for such a net may be inside an epoch.)
 
 Metrics leave the training thread in three ways, pick one:
-- `drain()`: the events since the last call (for a UI timer that polls);
+- `drain()`: the events since the last call (for a UI timer that polls, or a writer: `drain(timeout=)`);
 - `subscribe(callback)`: called on the training thread with each event (keep it short and thread-safe);
 - `async for event in events()` / `async for row in metrics()`: on an asyncio loop.
+
+Back-pressure: the metrics waiting for a reader are bounded (`buffer_limit`, in numbers carried). Once
+anyone has called `drain()`, training waits while the undrained metrics are over the bound, until the next
+drain or a stop, so a slow reader slows the run instead of growing memory; `events()` does the same for
+its consumer. A run nobody drains (`run()` from a script) never waits: its oldest undrained progress is
+dropped instead (the bounded `history` keeps the record).
 """
 
 from __future__ import annotations
@@ -32,6 +42,15 @@ from .states import FINAL_STATES, MemberStatus, RunState
 CHUNK_SECONDS = 0.008  # work per chunk between looks at the command flags
 PACE_TICK = 0.05  # a paced run delivers at least this often
 MAX_CHUNK_VALUES = 1 << 18  # per-member epochs in one chunk, summed over members
+MAX_WORK = 1 << 40  # a chunk's work budget never grows past this (units: engine.kernel.WORK_SAMPLE)
+FLAT_SECONDS = 0.05  # how often the parameters `predict()` draws from are refreshed while running
+# Metrics waiting for a reader, in numbers carried (MetricChunk.values()): about 8 MB. The app drains ten
+# times a second; at its fastest (~150,000 epochs/s of one-weight rows, 6 numbers each) that is ~90,000
+# numbers a drain, so the bound leaves ten times that before training would wait.
+BUFFER_VALUES = 1 << 20
+# The final JSON carries each member's parameters only while all members' together stay under this many
+# numbers (~20 MB of JSON); above it they are left out and each member says "params_omitted": true.
+MEMBER_PARAMS_LIMIT = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -60,22 +79,37 @@ Event = Progress | StateChanged | HyperChanged
 class RunResult:
     status: RunState
     epochs: int
-    loss: float
-    params: list[list[float]]
+    loss: float  # the last epoch's loss (the median over members for many seeds): the last row's
+    params: list[np.ndarray]  # member 0's, one flat array per tensor in `model.parameters()` order
     seconds: float  # training alone: no imports, no model building, no waiting
     backend: str
     hint: str = ""
     runs: list[dict[str, Any]] = field(default_factory=list)  # one per member of a many-seed run
+    last: dict[str, Any] = field(default_factory=dict)  # the last epoch's row (what the summary quotes)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, member_params_limit: int = MEMBER_PARAMS_LIMIT) -> dict[str, Any]:
+        """The closing JSON object. Parameters become lists here, and only here; members' parameters only
+        while all of them together stay within `member_params_limit` numbers (else "params_omitted")."""
         out: dict[str, Any] = {
             "event": "done", "status": str(self.status), "epochs": self.epochs, "loss": self.loss,
-            "params": self.params, "seconds": round(self.seconds, 6), "backend": self.backend,
+            "params": [np.asarray(p).tolist() for p in self.params], "seconds": round(self.seconds, 6),
+            "backend": self.backend,
         }
         if self.hint:
             out["hint"] = self.hint
         if self.runs:
-            out["runs"] = self.runs
+            total = sum(int(np.asarray(p).size) for r in self.runs for p in r.get("params", ()))
+            keep = total <= member_params_limit
+            runs = []
+            for r in self.runs:
+                r = dict(r)
+                params = r.pop("params", None)
+                if params is not None and keep:
+                    r["params"] = [np.asarray(p).tolist() for p in params]
+                elif params is not None:
+                    r["params_omitted"] = True
+                runs.append(r)
+            out["runs"] = runs
         return json_safe(out)
 
 
@@ -86,7 +120,8 @@ def _median(values: list[float]) -> float:
 
 class RunController:
     def __init__(self, config: RunConfig, *, pace: float | None = None, start_paused: bool = False,
-                 history_capacity: int = 4096):
+                 history_capacity: int = 4096, buffer_limit: int = BUFFER_VALUES):
+        """`buffer_limit`: numbers of undrained metrics before training waits for a reader (see above)."""
         config.validate()
         self.config = config
         self.history = History(history_capacity)
@@ -103,6 +138,10 @@ class RunController:
         self._pace = pace
         self._pace_origin: tuple[float, int] | None = None
         self._events: deque[Event] = deque()
+        self._buffer = threading.Condition()  # guards _events and _buffered; signalled on publish and drain
+        self._buffered = 0  # numbers carried by the undrained events
+        self._buffer_limit = max(1, int(buffer_limit))
+        self._drained = False  # someone reads the buffer: publishing waits for them when it is full
         self._subscribers: list[Callable[[Event], None]] = []
         self._flat: np.ndarray | None = None  # the latest parameters, swapped whole after each chunk
         self._started = False
@@ -116,6 +155,13 @@ class RunController:
     @property
     def epoch(self) -> int:
         return self.learner.epoch if self.learner is not None else 0
+
+    @property
+    def epoch_fraction(self) -> float:
+        """How far the epoch in progress is, 0 <= f < 1 (0 between epochs). A large net's epoch can take
+        minutes: `epoch + epoch_fraction` is the progress to show meanwhile. Updated after every chunk."""
+        learner = self.learner
+        return float(learner.epoch_fraction) if learner is not None else 0.0
 
     @property
     def is_final(self) -> bool:
@@ -154,6 +200,8 @@ class RunController:
         self._stop.set()
         with self._cond:
             self._cond.notify_all()
+        with self._buffer:  # a publish waiting for a reader gives up
+            self._buffer.notify_all()
 
     def set_lr(self, value: Any) -> float:
         return self._set_hyper("lr", value)
@@ -180,13 +228,19 @@ class RunController:
 
     # -- the metric road --------------------------------------------------------------------------------
 
-    def drain(self) -> list[Event]:
-        out = []
-        while True:
-            try:
-                out.append(self._events.popleft())
-            except IndexError:
-                return out
+    def drain(self, timeout: float | None = None) -> list[Event]:
+        """The events since the last drain, oldest first. With `timeout`, wait up to that long for one when
+        there are none yet (a writer's loop). Calling it makes the run wait for its reader when the buffer
+        is full (back-pressure), so a reader must keep draining until `done` is set or it calls stop()."""
+        with self._buffer:
+            self._drained = True
+            if timeout and not self._events and not self.done.is_set():
+                self._buffer.wait(timeout)
+            out = list(self._events)
+            self._events.clear()
+            self._buffered = 0
+            self._buffer.notify_all()
+        return out
 
     def subscribe(self, callback: Callable[[Event], None]) -> None:
         self._subscribers.append(callback)
@@ -196,9 +250,33 @@ class RunController:
             self._subscribers.remove(callback)
 
     def _publish(self, event: Event) -> None:
-        self._events.append(event)
+        size = event.chunk.values() if isinstance(event, Progress) else 0
+        with self._buffer:
+            self._events.append(event)
+            self._buffered += size
+            self._buffer.notify_all()
         for callback in list(self._subscribers):
             callback(event)
+        if size:
+            self._wait_for_room()
+
+    def _wait_for_room(self) -> None:
+        """Back-pressure: while the undrained metrics are over the bound, wait for the reader (or a stop);
+        a buffer nobody has ever drained forgets its oldest progress instead."""
+        with self._buffer:
+            while self._buffered > self._buffer_limit and not self._stop.is_set():
+                if not self._drained:  # drop the oldest progress, never the newest, never a state change
+                    newest = next(e for e in reversed(self._events) if isinstance(e, Progress))
+                    kept: deque[Event] = deque()
+                    for event in self._events:
+                        if (isinstance(event, Progress) and event is not newest
+                                and self._buffered > self._buffer_limit):
+                            self._buffered -= event.chunk.values()
+                        else:
+                            kept.append(event)
+                    self._events = kept
+                    return
+                self._buffer.wait(0.1)
 
     def latest_params(self) -> np.ndarray | None:
         """Every member's parameters after the last finished chunk, [K, P] (a snapshot: the training thread
@@ -213,23 +291,41 @@ class RunController:
         return learner.predict(np.asarray(xs, dtype=np.float64), flat)
 
     async def events(self) -> AsyncIterator[Event]:
-        """Every event from now until the run ends."""
+        """Every event from now until the run ends. Training waits while this consumer is more than
+        `buffer_limit` numbers behind (back-pressure), and goes on once it stops iterating."""
         loop = asyncio.get_running_loop()
-        queue: asyncio.Queue[Event] = asyncio.Queue()
+        queue: asyncio.Queue[tuple[Event, int]] = asyncio.Queue()
+        room = threading.Condition()
+        behind = [0]  # numbers pushed and not yet consumed
+        closed = threading.Event()
 
-        def push(event: Event) -> None:
-            loop.call_soon_threadsafe(queue.put_nowait, event)
+        def push(event: Event) -> None:  # on the training thread
+            size = event.chunk.values() if isinstance(event, Progress) else 0
+            with room:
+                while size and behind[0] > self._buffer_limit and not closed.is_set() and not self._stop.is_set():
+                    room.wait(0.1)
+                behind[0] += size
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, (event, size))
+            except RuntimeError:  # the loop has closed: nobody is listening any more
+                closed.set()
 
         self.subscribe(push)
         try:
             if self.is_final:
                 return
             while True:
-                event = await queue.get()
+                event, size = await queue.get()
+                with room:
+                    behind[0] -= size
+                    room.notify_all()
                 yield event
                 if isinstance(event, StateChanged) and event.state in FINAL_STATES:
                     return
         finally:
+            closed.set()
+            with room:
+                room.notify_all()
             self.unsubscribe(push)
 
     async def metrics(self) -> AsyncIterator[dict[str, Any]]:
@@ -251,7 +347,8 @@ class RunController:
 
     def run(self) -> RunResult:
         """Build the model (this imports torch) and train until done, stopped or diverged. Blocks. An error
-        is recorded on `error`, ends the run as FAILED, and is raised again."""
+        (anywhere, the closing summary included) is recorded on `error`, ends the run as FAILED, and is
+        raised again. When `done` is set, exactly one of `result` and `error` is set."""
         with self._cond:
             if self._started:
                 raise RuntimeError("a RunController runs once; make a new one for a new run")
@@ -264,10 +361,19 @@ class RunController:
             return self._finish(self.learner)
         except BaseException as exc:
             self.error = exc
-            self._set_state(RunState.FAILED, f"{type(exc).__name__}: {exc}")
+            self.result = None
+            try:
+                self._set_state(RunState.FAILED, f"{type(exc).__name__}: {exc}")
+            except BaseException:  # noqa: BLE001 - e.g. out of memory again: the error is recorded already
+                self._state = RunState.FAILED
             raise
         finally:
+            if self.result is None and self.error is None:  # cannot happen; never leave a reader guessing
+                self.error = RuntimeError("the run ended without a result")
+                self._state = RunState.FAILED
             self.done.set()
+            with self._buffer:
+                self._buffer.notify_all()
 
     def run_to_end(self) -> RunResult | None:
         """`run()` for a thread of its own (the CLI's, the app's worker): it never raises; the outcome is on
@@ -278,40 +384,48 @@ class RunController:
             return None
 
     def _loop(self, learner: Learner) -> None:
-        chunk_size = 1
+        # A chunk is a budget of work (units: forward passes of one sample), not of epochs: it starts at one
+        # unit and doubles while chunks are quick and were cut short by their budget, halves when slow, so
+        # each lasts about CHUNK_SECONDS whether that is a thousand epochs or a sliver of one.
+        work = 1
         # A chunk's metrics take K x epochs floats: keep them to a few MB however many members.
         max_chunk = max(1, MAX_CHUNK_VALUES // learner.members)
         total = self.config.epochs
+        refreshed = time.perf_counter()
         while learner.epoch < total and not learner.finished:
             with self._cond:
+                if self._paused and self._step_budget == 0 and not self._stop.is_set():
+                    self._flat = learner.flat_params()  # idle now: what a paused chart draws is exact
                 while self._paused and self._step_budget == 0 and not self._stop.is_set():
                     self._set_state(RunState.PAUSED)
                     self._cond.wait()
                 if self._stop.is_set():
                     return
                 self._apply_pending(learner)
-                budget = self._step_budget if self._paused else total
+                epochs_allowed = self._step_budget if self._paused else total
                 allowance = self._pace_allowance(learner.epoch)
                 if allowance < 1:
                     self._cond.wait(self._pace_wait())
                     continue
             self._set_state(RunState.RUNNING)
-            n = int(min(total - learner.epoch, chunk_size, budget, allowance))
+            n = int(min(total - learner.epoch, max_chunk, epochs_allowed, allowance))
             started = time.perf_counter()
-            chunk = learner.train(n, self._stop)
-            spent = time.perf_counter() - started
-            # Grow or shrink the chunk so each lasts about CHUNK_SECONDS: only a chunk that ran at full
-            # size says anything about speed (a step or a paced trickle is short because it was asked to be).
-            if spent < CHUNK_SECONDS / 2 and len(chunk) == n == chunk_size:
-                chunk_size = min(chunk_size * 2, max_chunk)
-            elif spent > CHUNK_SECONDS * 2 and chunk_size > 1:
-                chunk_size = max(1, chunk_size // 2)
+            chunk = learner.train(n, self._stop, budget=work)
+            now = time.perf_counter()
+            spent = now - started
+            if spent < CHUNK_SECONDS / 2 and learner.budget_cut:
+                work = min(work * 2, MAX_WORK)
+            elif spent > CHUNK_SECONDS * 2 and work > 1:
+                work = max(1, work // 2)
             with self._cond:
                 if self._paused:
                     self._step_budget = max(0, self._step_budget - len(chunk))
-            self._flat = learner.flat_params()
-            self.history.append(chunk)
-            self._publish(Progress(chunk))
+            if now - refreshed >= FLAT_SECONDS:
+                self._flat = learner.flat_params()
+                refreshed = now
+            if len(chunk):
+                self.history.append(chunk)
+                self._publish(Progress(chunk))
 
     def _pace_allowance(self, epoch: int) -> float:
         if self._pace is None:
@@ -341,6 +455,8 @@ class RunController:
             self._publish(HyperChanged(change))
 
     def _finish(self, learner: Learner) -> RunResult:
+        if learner.epoch_fraction > 0:  # stopped inside an epoch: end on the last finished one
+            learner.discard_partial()
         statuses = learner.status
         if self._stop.is_set() and learner.epoch < self.config.epochs and not learner.finished:
             status = RunState.STOPPED
@@ -354,8 +470,12 @@ class RunController:
         if status == RunState.DIVERGED:
             epoch = learner.stopped_at[0] or learner.epoch
             hint = divergence_hint(self.config, epoch, float(learner.last_loss[0]))
+        elif status == RunState.COMPLETED:
+            hint = learner.closing_hint()
         final = [learner.final_loss(k) for k in range(learner.members)]
         loss = final[0] if learner.members == 1 else _median(final)
+        flat = learner.flat_params()  # one copy for every member (the kernel's buffer can be large)
+        self._flat = flat
         runs = []
         if learner.members > 1:
             # A member that neither converged nor diverged ended as the run did (completed, or stopped).
@@ -364,8 +484,10 @@ class RunController:
                 member = {MemberStatus.DIVERGED: RunState.DIVERGED,
                           MemberStatus.CONVERGED: RunState.CONVERGED}.get(statuses[k], unfinished)
                 runs.append({"seed": seed, "status": str(member), "loss": json_safe(final[k]),
-                             "epochs": learner.stopped_at[k] or learner.epoch, "params": learner.params(k)})
-        self.result = RunResult(status=status, epochs=learner.epoch, loss=float(loss), params=learner.params(0),
-                                seconds=learner.seconds, backend=learner.backend, hint=hint, runs=runs)
+                             "epochs": learner.stopped_at[k] or learner.epoch, "params": learner.params(k, flat)})
+        last = {name: col[-1].item() for name, col in self.history.columns.items()} if len(self.history) else {}
+        self.result = RunResult(status=status, epochs=learner.epoch, loss=float(loss),
+                                params=learner.params(0, flat), seconds=learner.seconds, backend=learner.backend,
+                                hint=hint, runs=runs, last=last)
         self._set_state(status, hint)
         return self.result

@@ -7,13 +7,14 @@ array per quantity) rather than one object per epoch; `rows()` gives per-epoch d
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any, Iterator
 
 import numpy as np
 
-# Columns that exist only for some runs: one-weight models (weight, bias, grad) and the nudge learner (error).
-OPTIONAL_COLUMNS = ("weight", "bias", "grad", "prediction", "error")
+# Columns that exist only for some runs: one-weight models (weight, bias, grad) and the nudge learner
+# (weight, error, next_weight).
+OPTIONAL_COLUMNS = ("weight", "bias", "grad", "prediction", "error", "next_weight")
 
 
 @dataclass
@@ -26,9 +27,27 @@ class MetricChunk:
     grad: np.ndarray | None = None  # d(training loss)/d(weight) after the epoch: the slope to nudge down
     prediction: np.ndarray | None = None  # the model's output at the last training x after the epoch
     error: np.ndarray | None = None  # nudge learner: prediction - target, before that iteration's nudge
+    next_weight: np.ndarray | None = None  # nudge learner: the weight after that iteration's nudge
+    # Events at some epochs of the chunk, by name (not columns): "bounce" marks the nudge learner's
+    # iteration whose nudge jumped over the target without landing within the tolerance.
+    marks: dict[int, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.epoch)
+
+    def values(self) -> int:
+        """How many numbers the chunk carries (what a buffer of chunks is measured in)."""
+        per_epoch = sum(1 for f in fields(self) if isinstance(getattr(self, f.name), np.ndarray)
+                        and f.name != "losses")
+        return len(self) * (per_epoch + (self.losses.shape[0] if self.losses is not None else 0))
+
+    def slice(self, start: int, stop: int) -> "MetricChunk":
+        """Epochs start..stop-1 of the chunk (views, no copies)."""
+        cut = {f.name: getattr(self, f.name)[start:stop] for f in fields(self)
+               if isinstance(getattr(self, f.name), np.ndarray) and f.name != "losses"}
+        epochs = set(self.epoch[start:stop].tolist()) if self.marks else set()
+        return MetricChunk(**cut, losses=None if self.losses is None else self.losses[:, start:stop],
+                           marks={e: m for e, m in self.marks.items() if e in epochs})
 
     def columns(self) -> dict[str, np.ndarray]:
         out = {"epoch": self.epoch, "loss": self.loss}

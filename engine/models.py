@@ -78,14 +78,19 @@ def load_flat(module: "torch.nn.Module", flat: np.ndarray) -> None:
             offset += n
 
 
-def split_flat(flat: np.ndarray, sizes: Sequence[int]) -> list[list[float]]:
-    """The flat vector as one list per parameter tensor (the CLI's `params`)."""
+def split_params(flat: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray]:
+    """The flat vector as one flat array per parameter tensor (copies, so they outlive the buffer)."""
     out, offset = [], 0
     for shape in param_shapes(sizes):
         n = int(np.prod(shape))
-        out.append([float(v) for v in flat[offset:offset + n]])
+        out.append(np.array(flat[offset:offset + n], copy=True))
         offset += n
     return out
+
+
+def split_flat(flat: np.ndarray, sizes: Sequence[int]) -> list[list[float]]:
+    """The flat vector as one list of floats per parameter tensor (what JSON carries)."""
+    return [p.tolist() for p in split_params(np.asarray(flat, np.float64), sizes)]
 
 
 def activate(name: str, z: np.ndarray) -> np.ndarray:

@@ -2,6 +2,10 @@
 
 Per member, per epoch, per batch in data order: zero the gradients (unless the run reproduces the seed's
 missing `zero_grad()`), predict, loss = mean((y - prediction)**2), backward, optimizer step.
+
+A call stops between batches (never inside one: a batch is one torch call) when its work budget is spent
+or `stop` is set, and the next call resumes there; so at the largest sizes a full batch or the loss pass
+is the finest grain here (the kernel, the default backend, can stop between samples).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import threading
 import numpy as np
 
 from ..config import RunConfig
+from ..kernel import WORK_LOSS, WORK_SAMPLE, WORK_STEP, epoch_work, work_done
 from ..metrics import MetricChunk
 from ..models import build_module, flatten_module
 from ..states import MemberStatus
@@ -29,7 +34,12 @@ class AutogradLearner(Learner):
         self.optimizers = [self._make_optimizer(m) for m in self.modules]
         self.xs = [torch.from_numpy(d.x).view(-1, 1) for d in self.data]
         self.ys = [torch.from_numpy(d.y).view(-1, 1) for d in self.data]
-        self._set_limit(self.initial_losses())
+        self._points = len(self.data[0])
+        self._batch = config.effective_batch
+        self._epoch_work = epoch_work(self._points, self._batch)
+        self._pos = 0  # the next sample of the epoch in progress (batches are whole here); 0: a boundary
+        self._saved = None  # the members as the epoch in progress began
+        self._set_limit(self._module_losses(self.modules))
 
     def _make_optimizer(self, module):
         c, optim = self.config, self._torch.optim
@@ -44,35 +54,104 @@ class AutogradLearner(Learner):
                 if "momentum" in group:
                     group["momentum"] = self.momentum
 
-    def _train(self, epochs: int, stop: threading.Event | None = None) -> MetricChunk:
+    @property
+    def epoch_work(self) -> int:
+        return self._epoch_work
+
+    @property
+    def epoch_fraction(self) -> float:
+        return work_done(self._pos, self._points, self._batch) / self._epoch_work
+
+    def _train(self, epochs: int, stop: threading.Event | None = None, budget: int | None = None) -> MetricChunk:
+        """Batch by batch, each running member in turn (members are independent, so each one's operations
+        are those of its own run, in order); stops between batches when `stop` is set or the budget is
+        spent, and resumes there. The loss pass after an epoch is one batched forward per member."""
         torch = self._torch
-        batch, zero_grad = self.config.effective_batch, self.config.zero_grad
+        batch, zero_grad, N = self._batch, self.config.zero_grad, self._points
+        if budget is not None:
+            epochs = min(epochs, max(1, budget // self._epoch_work + 1))  # what the budget can finish
         losses = np.full((self.members, epochs), np.nan)
         trace = np.full((epochs, 2), np.nan) if self.is_one_weight else None
-        done = 0
-        for i in range(epochs):
-            if self.finished or (stop is not None and stop.is_set() and done):
+        start_pos, used, done = self._pos, 0, 0
+        self.budget_cut = False
+
+        def out_of_time() -> bool:
+            if (budget is not None and used >= budget) or (stop is not None and stop.is_set()):
+                self.budget_cut = budget is not None and used >= budget
+                return True
+            return False
+
+        while done < epochs and not self.finished:
+            if self._pos == 0:
+                if used and out_of_time():
+                    break
+                self._saved = self._snapshot()
+            cut = False
+            while self._pos < N:
+                if used and out_of_time():
+                    cut = True
+                    break
+                s = self._pos
+                e = min(s + batch, N)
+                for k in range(self.members):
+                    if self.status[k] != MemberStatus.RUNNING:
+                        continue
+                    model, opt = self.modules[k], self.optimizers[k]
+                    if zero_grad:
+                        opt.zero_grad()
+                    prediction = model(self.xs[k][s:e])
+                    loss = ((self.ys[k][s:e] - prediction) ** 2).mean()
+                    loss.backward()
+                    opt.step()
+                used += WORK_SAMPLE * (e - s) + WORK_STEP
+                self._pos = e
+            if cut or (self._pos == N and used and out_of_time()):
                 break
-            done = i + 1
             for k in range(self.members):
                 if self.status[k] != MemberStatus.RUNNING:
                     continue
-                model, opt, x, y = self.modules[k], self.optimizers[k], self.xs[k], self.ys[k]
-                for s in range(0, len(x), batch):
-                    if zero_grad:
-                        opt.zero_grad()
-                    prediction = model(x[s:s + batch])
-                    loss = ((y[s:s + batch] - prediction) ** 2).mean()
-                    loss.backward()
-                    opt.step()
+                model, x, y = self.modules[k], self.xs[k], self.ys[k]
                 with torch.no_grad():
                     epoch_loss = float(((y - model(x)) ** 2).mean())
-                losses[k, i] = epoch_loss
+                losses[k, done] = epoch_loss
                 if k == 0 and trace is not None:
                     weight, bias = model[0].weight, model[0].bias
-                    trace[i] = (float(weight.detach()), float(bias.detach()))
-                self._check(k, self.epoch + i + 1, epoch_loss)
+                    trace[done] = (float(weight.detach()), float(bias.detach()))
+                self._check(k, self.epoch + done + 1, epoch_loss)
+            used += WORK_LOSS * N
+            self._pos = 0
+            self._saved = None
+            done += 1
+        self.last_work = (done * self._epoch_work + work_done(self._pos, N, batch)
+                          - work_done(start_pos, N, batch))
         return self._chunk(self.epoch, losses[:, :done], None if trace is None else trace[:done])
+
+    def _snapshot(self):
+        """Every member's parameters, gradients and optimizer state, to return to (discard_partial)."""
+        torch = self._torch
+
+        def clone(value):
+            return value.clone() if torch.is_tensor(value) else value
+
+        saved = []
+        for model, opt in zip(self.modules, self.optimizers):
+            params = [(p.detach().clone(), None if p.grad is None else p.grad.clone()) for p in model.parameters()]
+            state = {p: {key: clone(v) for key, v in st.items()} for p, st in opt.state.items()}
+            saved.append((params, state))
+        return saved
+
+    def discard_partial(self) -> None:
+        if self._pos and self._saved is not None:
+            torch = self._torch
+            with torch.no_grad():
+                for (params, state), model, opt in zip(self._saved, self.modules, self.optimizers):
+                    for p, (value, grad) in zip(model.parameters(), params):
+                        p.copy_(value)
+                        p.grad = grad
+                    opt.state.clear()
+                    opt.state.update(state)
+        self._saved = None
+        self._pos = 0
 
     def flat_params(self) -> np.ndarray:
         return np.stack([flatten_module(m) for m in self.modules])

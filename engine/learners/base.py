@@ -3,6 +3,12 @@
 A learner trains K members (K seeds; an ordinary run has one) a chunk of epochs at a time and reports a
 MetricChunk. Three implement it: the framework-free nudge learner, the autograd loop (the reference) and
 the compiled kernel (the fast path).
+
+A call may also stop inside an epoch: `train(epochs, stop, budget)` does at most `budget` units of work
+(forward passes of one sample, engine.kernel.WORK_SAMPLE), so a net whose epoch takes minutes still hands
+control back every few milliseconds. Only finished epochs are reported; `epoch_fraction` says how far the
+epoch in progress is, the next call resumes it exactly, and `discard_partial()` rolls back to the last
+finished epoch (a run that is stopped ends on an epoch its numbers describe).
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import numpy as np
 from ..config import RunConfig
 from ..data import Dataset, make_data
 from ..metrics import MetricChunk, median_loss
-from ..models import predict, split_flat
+from ..models import predict, split_params
 from ..states import MemberStatus
 
 # A loss this many times the starting loss (or non-finite) means the run blew up. Healthy runs of the seed's
@@ -41,11 +47,14 @@ class Learner:
         self.loss_limit = math.inf
         self.lr = config.lr
         self.momentum = config.momentum
+        self.last_work = 0  # units of work the last `train` call did
+        self.budget_cut = False  # whether the last call ended because of its budget (more was asked for)
 
     # -- what subclasses provide ---------------------------------------------------------------------
 
-    def _train(self, epochs: int, stop: threading.Event | None = None) -> MetricChunk:
-        """Train up to `epochs` epochs; a slow learner checks `stop` between epochs."""
+    def _train(self, epochs: int, stop: threading.Event | None = None, budget: int | None = None) -> MetricChunk:
+        """Train up to `epochs` epochs within `budget` units of work (None: no limit); a slow learner checks
+        `stop` between batches. Sets last_work and budget_cut."""
         raise NotImplementedError
 
     def flat_params(self) -> np.ndarray:
@@ -61,15 +70,33 @@ class Learner:
     def finished(self) -> bool:
         return all(s != MemberStatus.RUNNING for s in self.status)
 
-    def train(self, epochs: int, stop: threading.Event | None = None) -> MetricChunk:
-        """Train up to `epochs` more epochs; members that converge or diverge stop early, and a set `stop`
-        ends the chunk after the epoch in progress."""
+    def train(self, epochs: int, stop: threading.Event | None = None, budget: int | None = None) -> MetricChunk:
+        """Train up to `epochs` more epochs, and at most `budget` units of work when given (the call may then
+        end inside an epoch, and report no epoch at all); members that converge or diverge stop early, and a
+        set `stop` ends the call at the next batch."""
         started = time.perf_counter()
-        chunk = self._train(max(1, int(epochs)), stop)
+        chunk = self._train(max(1, int(epochs)), stop, None if budget is None else max(1, int(budget)))
         self.seconds += time.perf_counter() - started
         if len(chunk):
             self.epoch = int(chunk.epoch[-1])
         return chunk
+
+    @property
+    def epoch_work(self) -> int:
+        """Units of work in one epoch of one member."""
+        return 1
+
+    @property
+    def epoch_fraction(self) -> float:
+        """How much of the epoch in progress is done, 0 <= f < 1 (0 between epochs)."""
+        return 0.0
+
+    def discard_partial(self) -> None:
+        """Roll back to the end of the last finished epoch (drop the work of the epoch in progress)."""
+
+    def closing_hint(self) -> str:
+        """A word for the summary of a run that used up its epochs without converging ("" for none)."""
+        return ""
 
     def set_hyper(self, lr: float | None = None, momentum: float | None = None) -> None:
         if lr is not None:
@@ -116,15 +143,29 @@ class Learner:
     def is_one_weight(self) -> bool:
         return self.config.example.is_torch and not self.config.hidden
 
-    def params(self, k: int = 0) -> list[list[float]]:
-        """Member k's parameters, each tensor flattened, in `model.parameters()` order."""
-        return split_flat(self.flat_params()[k], self.config.layer_sizes)
+    def params(self, k: int = 0, flat: np.ndarray | None = None) -> list[np.ndarray]:
+        """Member k's parameters, each tensor flattened (float32 arrays), in `model.parameters()` order;
+        from `flat` (a `flat_params()` copy) when given, so many members need one copy, not one each."""
+        flat = self.flat_params() if flat is None else flat
+        return split_params(flat[k], self.config.layer_sizes)
 
     def predict(self, xs: np.ndarray, flat: np.ndarray | None = None) -> np.ndarray:
         """Each member's predictions at xs, [K, len(xs)]: numpy only, no gradients touched."""
         flat = self.flat_params() if flat is None else flat
         c = self.config
         return np.stack([predict(flat[k], c.layer_sizes, c.activations, xs) for k in range(len(flat))])
+
+    def _module_losses(self, modules) -> list[float]:
+        """Each member's loss from its torch module (float32 forward, float64 mean): what the divergence
+        limit is scaled by, before training. A batched forward: quick even for the largest nets."""
+        import torch
+
+        out = []
+        with torch.no_grad():
+            for module, d in zip(modules, self.data):
+                pred = module(torch.from_numpy(d.x).view(-1, 1)).double().view(-1)
+                out.append(float(((torch.from_numpy(d.y).double() - pred) ** 2).mean()))
+        return out
 
     def initial_losses(self) -> list[float]:
         flat = self.flat_params()

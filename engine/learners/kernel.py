@@ -3,6 +3,10 @@
 PyTorch stays the source of truth: each member's model is built and initialised as an nn.Module with its
 seed, its parameters are copied into one flat float32 buffer, the kernel trains the buffer, and
 `sync_modules()` copies the result back into the modules.
+
+Calls with a budget: whole epochs when the budget covers at least one from an epoch boundary, otherwise
+one slice of the epoch in progress (the kernel keeps its place in a Cursor). Before a slice that starts an
+epoch the buffers are saved, so `discard_partial()` can return to that boundary.
 """
 
 from __future__ import annotations
@@ -34,19 +38,56 @@ class KernelLearner(Learner):
         self.acts = np.array([kernel.ACT_CODES[a] for a in config.activations], np.int64)
         self.X = np.ascontiguousarray(np.stack([d.x for d in self.data]), np.float32)
         self.Y = np.ascontiguousarray(np.stack([d.y for d in self.data]), np.float32)
+        self.cursor = kernel.Cursor(k, p, zero_grad=config.zero_grad)
+        self._points = self.X.shape[1]
+        self._batch = config.effective_batch
+        self._epoch_work = kernel.epoch_work(self._points, self._batch)
+        self._saved: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # at the epoch in progress' start
         self._trace_width = 2 if self.is_one_weight else 0
-        self._set_limit(self.initial_losses())
+        self._set_limit(self._module_losses(self.modules))
         self._train(0)  # compile, or load from numba's cache, now: it is set-up, not training time
 
-    def _train(self, epochs: int, stop: threading.Event | None = None) -> MetricChunk:
+    @property
+    def epoch_work(self) -> int:
+        return self._epoch_work
+
+    def _position(self) -> int:
+        live = self.cursor.position[self.active != 0]
+        return int(live[0]) if len(live) else 0
+
+    @property
+    def epoch_fraction(self) -> float:
+        return kernel.work_done(self._position(), self._points, self._batch) / self._epoch_work
+
+    def _train(self, epochs: int, stop: threading.Event | None = None, budget: int | None = None) -> MetricChunk:
         c = self.config
+        start = self._position()
+        call_budget = 0
+        if budget is not None and epochs > 0:
+            if start == 0 and budget >= self._epoch_work:
+                whole = budget // self._epoch_work  # whole epochs from a boundary: ends on one
+                self.budget_cut = whole < epochs
+                epochs = min(epochs, whole)
+            else:  # a slice of one epoch, ending where the budget runs out or at the epoch's end
+                self.budget_cut = True
+                epochs, call_budget = 1, budget
+                if start == 0:
+                    self._saved = (self.params_buf.copy(), self.state.copy(), self.steps.copy())
+        else:
+            self.budget_cut = False
         losses = np.full((self.members, epochs), np.nan)
         trace = np.zeros((self.members, epochs, self._trace_width), np.float32)
         done = np.zeros(self.members, np.int64)
         kernel.train(self.params_buf, self.state, self.steps, self.active, self.sizes, self.acts, self.X, self.Y,
                      epochs, self.lr, self.momentum, c.weight_decay, kernel.OPTIMIZER_CODES[c.optimizer],
-                     c.effective_batch, c.zero_grad, self.loss_limit, losses, trace, done)
+                     self._batch, c.zero_grad, self.loss_limit, losses, trace, done,
+                     budget=call_budget, cursor=self.cursor)
         n = int(done.max()) if len(done) else 0
+        end = self._position()
+        self.last_work = (n * self._epoch_work + kernel.work_done(end, self._points, self._batch)
+                          - kernel.work_done(start, self._points, self._batch))
+        if end == 0:
+            self._saved = None
         for k in range(self.members):
             if done[k] < epochs:
                 losses[k, done[k]:] = np.nan
@@ -55,6 +96,15 @@ class KernelLearner(Learner):
             if done[k]:
                 self.last_loss[k] = losses[k, done[k] - 1]
         return self._chunk(self.epoch, losses[:, :n], trace[0, :n] if self._trace_width else None)
+
+    def discard_partial(self) -> None:
+        if self._saved is not None:
+            params, state, steps = self._saved
+            self.params_buf[:], self.state[:], self.steps[:] = params, state, steps
+            self._saved = None
+        self.cursor.position[:] = 0
+        self.cursor.loss_sum[:] = 0.0
+        self.cursor.batch_grad[:] = 0.0
 
     def flat_params(self) -> np.ndarray:
         return self.params_buf.copy()

