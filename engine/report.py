@@ -27,9 +27,46 @@ def log_due(config: RunConfig, epochs: np.ndarray, every: int) -> np.ndarray:
     return (epochs == 1) | (epochs % every == 0) | (epochs == config.epochs)
 
 
+def log_indices(config: RunConfig, chunk: MetricChunk, every: int) -> list[int]:
+    """The rows of the chunk that get a log line: those due, and any the chunk marks (a bounce)."""
+    due = set(np.flatnonzero(log_due(config, chunk.epoch, every)).tolist())
+    if chunk.marks:
+        due |= set(np.flatnonzero(np.isin(chunk.epoch, list(chunk.marks))).tolist())
+    return sorted(due)
+
+
+def log_epochs(config: RunConfig, chunk: MetricChunk, every: int) -> list[int]:
+    """The epochs `log_lines` writes a row for (to know which was logged last)."""
+    return [int(chunk.epoch[i]) for i in log_indices(config, chunk, every)]
+
+
 def log_lines(config: RunConfig, chunk: MetricChunk, every: int) -> list[str]:
-    """The seed-style lines of the chunk's epochs that are due."""
-    return [format_row(config, chunk.row(i)) for i in np.flatnonzero(log_due(config, chunk.epoch, every)).tolist()]
+    """The seed-style lines of the chunk's epochs that are due, and after a marked row what it marks."""
+    lines = []
+    for i in log_indices(config, chunk, every):
+        row = chunk.row(i)
+        lines.append(format_row(config, row))
+        if chunk.marks.get(row["epoch"]) == "bounce":
+            lines.append(bounce_note(config, row))
+    return lines
+
+
+def _decimals(scale: float) -> int:
+    """Decimals that show a change of `scale` (at least 3, as the seed prints)."""
+    return max(3, -math.floor(math.log10(scale)) + 1) if scale > 0 else 3
+
+
+def bounce_note(config: RunConfig, row: dict[str, Any]) -> str:
+    """Why a nudge-3x run whose nudge jumped over the target without landing will never converge."""
+    x, y, step, tol = config.sample_x, config.sample_y, config.step, config.tolerance
+    w, w2 = row["weight"], row["next_weight"]
+    (lo, e_lo), (hi, e_hi) = sorted([(w, row["error"]), (w2, x * w2 - y)])
+    wd, ed = _decimals(step), _decimals(tol)
+    return (f"  bouncing: the error changes sign, so from here the weight alternates between {lo:.{wd}f} and "
+            f"{hi:.{wd}f} around y/x = {y / x:.4g} (errors {e_lo:+.{ed}f} and {e_hi:+.{ed}f}); neither is within "
+            f"the tolerance {tol:g}, so it never converges. A nudge moves the prediction by step x |x| = "
+            f"{step * abs(x):.4g}; steps land for sure only when that is at most 2 x tolerance = {2 * tol:.4g}, "
+            f"i.e. a step of at most {2 * tol / abs(x):.4g}")
 
 
 def format_number(value: float | None, missing: str = "–") -> str:
@@ -50,7 +87,13 @@ def format_row(config: RunConfig, row: dict[str, Any]) -> str:
     if not config.example.is_torch:
         parts = [f"iteration {epoch:>4}"]
         if "weight" in row:
-            parts += [f"weight {row['weight']:.3f}", f"error {row['error']:+.3f}"]
+            wd, ed = _decimals(config.step), _decimals(config.tolerance)
+            parts += [f"weight {row['weight']:.{wd}f}", f"error {row['error']:+.{ed}f}"]
+            after = row.get("next_weight")
+            if after is not None and abs(row["error"]) <= config.tolerance:
+                parts.append(f"within {config.tolerance:g}: stop")
+            elif after is not None:
+                parts.append(f"-> nudge {'up' if after > row['weight'] else 'down'} to {after:.{wd}f}")
     else:
         parts = [f"epoch {epoch:>{len(str(config.epochs))}}"]
     if "grad" in row:
@@ -73,12 +116,26 @@ def format_summary(config: RunConfig, result: Any, timing: bool = True) -> str:
     status = result.status
     word = {"completed": "finished"}.get(status, status)
     if not config.example.is_torch:
-        w = result.params[0][0]
+        # The last iteration's weight and error (its row), then, unless it met the tolerance, the nudge it
+        # made: the weight the run ends with (its params), which no iteration evaluated.
+        x = config.sample_x
+        end = float(result.params[0][0])
+        last = getattr(result, "last", None) or {}
         if status == "converged":
             lines.append(f"converged after {result.epochs} iterations: |error| <= {config.tolerance:g}")
         else:
             lines.append(f"{word} after {result.epochs} iterations without reaching |error| <= {config.tolerance:g}")
-        lines.append(f"y = weight * x:  {w * config.sample_x:.4f} = {w:.4f} x {config.sample_x:g}")
+        if "weight" in last and "error" in last:
+            w = float(last["weight"])
+            line = f"y = weight * x:  {w * x:.4f} = {w:.4f} x {x:g}"
+            if status != "converged":
+                line += f"  (iteration {last['epoch']}: error {last['error']:+.4f}, loss {format_number(result.loss)})"
+            lines.append(line)
+            if end != w:
+                lines.append(f"then its nudge moved the weight {'up' if end > w else 'down'} to {end:.4f}: the "
+                             f"weight the run ends with, not evaluated (the run ended first)")
+        else:
+            lines.append(f"y = weight * x:  {end * x:.4f} = {end:.4f} x {x:g}")
     else:
         took = f" ({result.seconds:.3f} s training, {result.backend})" if timing else ""
         lines.append(f"{word} after {result.epochs} epochs: loss {format_number(result.loss, 'nan')}{took}")
