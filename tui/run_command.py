@@ -1,7 +1,14 @@
 """`nudge run`: train headless and stream the run's progress to stdout, as seed-style text or JSON lines.
 
-The training runs on a thread of its own; this thread drains the controller's buffer and writes. Ctrl-C
-asks the run to stop and the summary still prints.
+The training runs on a thread of its own; this thread drains the controller's buffer and writes. The
+buffer is small and the run waits for this writer when it is full (back-pressure), so a slow reader slows
+training instead of growing memory, and Ctrl-C is prompt: training stops at once, the few rows already
+made are written, then the `stopped` summary, whose epochs are those of the last row written. A second
+Ctrl-C quits without the summary.
+
+Whatever ends the run early reaches the user as one line on stderr and a nonzero exit: a training error
+(`nudge: training failed: ...`, 1), output that cannot be written (`nudge: cannot write the output: ...`,
+1; a reader that went away is 141 and silent).
 """
 
 from __future__ import annotations
@@ -12,59 +19,126 @@ import signal
 import sys
 import threading
 
-from engine import Progress, RunConfig, RunController, RunState, format_summary, json_safe, log_interval, log_lines
+from engine import (Progress, RunConfig, RunController, RunState, format_row, format_summary, json_safe,
+                    log_interval, log_lines)
+from engine.report import log_epochs
 
 from .exit_codes import EXIT_BROKEN_PIPE, EXIT_DIVERGED, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 
+# Undrained metrics (numbers) before training waits for this writer: ~0.5 MB, at most a few tenths of a
+# second of JSON to write after Ctrl-C (about 10,000 rows of a one-weight model).
+CLI_BUFFER_VALUES = 1 << 16
+WRITE_VALUES = 1 << 14  # JSON rows are made and written about this many numbers at a time (memory stays flat)
+STOP_WAIT_SECONDS = 5.0  # how long a failed writer waits for the training thread to wind down
 
-def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
-    controller = RunController(config)
-    every = log_every or log_interval(config.epochs)
-    out = sys.stdout
 
-    def emit(events: list) -> None:
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so nothing left in its buffer fails again at exit."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+class _Writer:
+    """Writes the run's rows as they are drained and remembers what it wrote last."""
+
+    def __init__(self, config: RunConfig, fmt: str, every: int):
+        self.config, self.fmt, self.every = config, fmt, every
+        self.out = sys.stdout
+        self.last_epoch = 0  # the last epoch with a row written (jsonl) or trained (text)
+        self.last_logged = 0  # text: the last epoch with a log line
+
+    def emit(self, events: list) -> None:
         for event in events:
             if not isinstance(event, Progress):
                 continue
-            if fmt == "jsonl":
-                out.writelines(json.dumps(json_safe(row)) + "\n" for row in event.chunk.rows())
+            chunk = event.chunk
+            if self.fmt == "jsonl":
+                rows = max(1, WRITE_VALUES * len(chunk) // max(1, chunk.values()))
+                for start in range(0, len(chunk), rows):
+                    part = chunk.slice(start, start + rows)
+                    self.out.write("".join(json.dumps(json_safe(row)) + "\n" for row in part.rows()))
             else:
-                out.writelines(line + "\n" for line in log_lines(config, event.chunk, every))
-        out.flush()
+                lines = log_lines(self.config, chunk, self.every)
+                if lines:
+                    self.out.write("".join(line + "\n" for line in lines))
+                    self.last_logged = log_epochs(self.config, chunk, self.every)[-1]
+            self.last_epoch = int(chunk.epoch[-1])
+        self.out.flush()
 
-    if fmt == "text":
-        print(config.describe(), flush=True)
-    # Ctrl-C asks the run to stop (it does within an epoch) instead of raising KeyboardInterrupt wherever
+    def close(self, result) -> None:
+        if self.fmt == "jsonl":
+            self.out.write(json.dumps(result.to_json()) + "\n")
+        else:
+            if result.epochs and self.last_logged != result.epochs and result.last:
+                self.out.write(format_row(self.config, result.last) + "\n")  # it ended between log lines
+            self.out.write(format_summary(self.config, result) + "\n")
+        self.out.flush()
+
+
+def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
+    controller = RunController(config, buffer_limit=CLI_BUFFER_VALUES)
+    writer = _Writer(config, fmt, log_every or log_interval(config.epochs))
+    # Ctrl-C asks the run to stop (it does within milliseconds) instead of raising KeyboardInterrupt wherever
     # the main thread happens to be, so output is never cut mid-line and the summary still prints.
     interrupted = threading.Event()
 
     def on_sigint(_signum, _frame) -> None:
+        if interrupted.is_set():
+            raise KeyboardInterrupt  # the second Ctrl-C: quit now
         interrupted.set()
         controller.stop()
 
+    def wind_down() -> None:
+        controller.stop()
+        controller.done.wait(STOP_WAIT_SECONDS)
+
     previous = signal.signal(signal.SIGINT, on_sigint)
     worker = threading.Thread(target=controller.run_to_end, name="nudge-train", daemon=True)
-    worker.start()
     try:
-        while not controller.done.wait(0.05):
-            emit(controller.drain())
-        emit(controller.drain())
+        if fmt == "text":
+            writer.out.write(config.describe() + "\n")
+            writer.out.flush()
+        controller.drain()  # from here on the run waits for this writer when it is ahead of it
+        worker.start()
+        while not controller.done.is_set():
+            writer.emit(controller.drain(timeout=0.1))
+        writer.emit(controller.drain())
+        if controller.error is not None:
+            print(f"nudge: training failed: {_describe(controller.error)}", file=sys.stderr)
+            return EXIT_FAILED
+        result = controller.result
+        if result is None:
+            print("nudge: training failed: the run ended without a result", file=sys.stderr)
+            return EXIT_FAILED
+        writer.close(result)
     except BrokenPipeError:  # the reader went away (`nudge run ... | head`): stop training, quietly
-        controller.stop()
-        controller.done.wait()
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        wind_down()
+        _silence_stdout()
         return EXIT_BROKEN_PIPE
+    except OSError as exc:  # the output cannot be written (a full disk, /dev/full, an I/O error)
+        wind_down()
+        _silence_stdout()
+        print(f"nudge: cannot write the output: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        wind_down()
+        _silence_stdout()
+        print("nudge: interrupted again; output cut short", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - e.g. out of memory while writing the summary: one line, exit 1
+        wind_down()
+        print(f"nudge: training failed: {_describe(exc)}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
         signal.signal(signal.SIGINT, previous)
-    if controller.error is not None:
-        print(f"nudge: training failed: {type(controller.error).__name__}: {controller.error}", file=sys.stderr)
-        return EXIT_FAILED
-    result = controller.result
-    assert result is not None
-    if fmt == "jsonl":
-        print(json.dumps(result.to_json()), flush=True)
-    else:
-        print(format_summary(config, result), flush=True)
-    if interrupted.is_set():
+    if interrupted.is_set() and result.status == RunState.STOPPED:
         return EXIT_INTERRUPTED
+    # An interrupt that came after the training had finished changed nothing: the output is complete.
     return EXIT_DIVERGED if result.status == RunState.DIVERGED else EXIT_OK
