@@ -30,7 +30,7 @@ from .messages import TorchReady
 from .presets import DEFAULT_SPEED, MARKER_NAMES, SPEEDS_BY_NAME, Speed, lr_step, next_marker, next_speed
 from .session import TRAIN_THREAD_NAME, RunSession
 from .traffic import budget_for, chart_rate, fixed_rate
-from .widgets import (ChartPanel, ExampleInfoScreen, ExamplePicker, FitChart, HelpScreen, LogPane, LossChart,
+from .widgets import (ChartPanel, ExampleInfoScreen, ViewDeck, ViewSource, ExamplePicker, FitChart, HelpScreen, LogPane, LossChart,
                       ParamsForm, StatusLine, TooSmall, status_text, too_small)
 
 TICK_SECONDS = 0.1  # how often the UI drains the engine's buffer
@@ -76,7 +76,7 @@ class NudgeApp(App[int]):
                 yield ParamsForm(self.config, id="form")
             with Vertical(id="main"):
                 yield ChartPanel(LossChart(id="loss"), id="loss-panel")
-                yield ChartPanel(FitChart(self.config, id="fit"), id="fit-panel")
+                yield ViewDeck(self.config, id="views")
                 yield LogPane(id="log")
         yield TooSmall(id="too-small")
         yield StatusLine(id="status")
@@ -91,8 +91,12 @@ class NudgeApp(App[int]):
         return self.query_one(LossChart)
 
     @property
+    def views(self) -> ViewDeck:
+        return self.query_one(ViewDeck)
+
+    @property
     def fit_chart(self) -> FitChart:
-        return self.query_one(FitChart)
+        return self.views.fit_chart
 
     @property
     def log_pane(self) -> LogPane:
@@ -149,7 +153,11 @@ class NudgeApp(App[int]):
         s = self.session
         unit = "epoch" if s.config.example.is_torch else "iteration"
         self.loss_chart.show(s.history, s.config.epochs, unit)
-        self.fit_chart.show(s.config, s.controller.predict if s.controller is not None else None)
+        controller = s.controller
+        source = ViewSource(params=controller.latest_params if controller is not None else (lambda: None),
+                            history=s.history, live=lambda: {"lr": s.lr, "momentum": s.live_value("momentum")},
+                            finished=lambda: not s.active)
+        self.views.show_run(s.config, controller.predict if controller is not None else None, source)
         self._redraw_charts(force=True)
         self._update_status()
 
@@ -167,8 +175,8 @@ class NudgeApp(App[int]):
             self._explain_form_errors()
             return False
         self._new_session(config)
-        controller = self.session.start(self.speed.pace(config.epochs), paused=paused)
-        self.fit_chart.set_model(controller.predict)
+        self.session.start(self.speed.pace(config.epochs), paused=paused)
+        self._show_session()  # the views follow the new controller
         self.form.mark_pending(config)
         self._train(self.session)
         if self._timer is not None:
@@ -196,7 +204,7 @@ class NudgeApp(App[int]):
             self.log_pane.write_lines(update.lines)
         if update.progress or update.changes:
             self.loss_chart.mark_dirty()
-            self.fit_chart.mark_dirty()
+            self.views.mark_dirty()
         self._redraw_charts(force=update.finished or bool(update.changes))
         self._update_status(force=update.state_changed or bool(update.changes))
         if update.finished:
@@ -209,7 +217,8 @@ class NudgeApp(App[int]):
         """Chart repaints a second during a run: fixed, or what the byte budget allows at this size."""
         if self.fixed_chart_fps is not None:
             return self.fixed_chart_fps
-        cells = sum(c.size.area for c in (self.loss_chart, self.fit_chart) if c.display)
+        shown = [self.loss_chart, self.views.current_widget()]
+        cells = sum(c.size.area for c in shown if c is not None and c.display)
         return chart_rate(cells, self.console.color_system, self.chart_budget)
 
     def _redraw_charts(self, force: bool = False) -> None:
@@ -217,7 +226,7 @@ class NudgeApp(App[int]):
         if not force and now - self._last_draw < 1.0 / self.chart_fps:
             return
         drew = self.loss_chart.redraw()
-        drew = self.fit_chart.redraw() or drew
+        drew = self.views.redraw() or drew
         if drew:
             self._last_draw = now
 
@@ -289,6 +298,28 @@ class NudgeApp(App[int]):
         if self._start():
             self.notify(f"seed {self.session.config.seed}: new initial weights", timeout=2)
 
+    def action_view(self, view_id: str) -> None:
+        """Put a view where the fit chart is (1 fit, 2 loss curve, 3 network, 4 activations, 5 hidden units)."""
+        reason = self.views.show_view(view_id)
+        if reason is None:
+            self._redraw_charts(force=True)
+
+    def action_identity(self) -> None:
+        """The notebook's point about non-linearity, as an experiment: this net with every activation the
+        identity, trained now; it can only draw a straight line."""
+        config = self.form.config
+        if config is None:
+            self._explain_form_errors()
+            return
+        if not config.hidden:
+            self.notify("this model has no hidden layer, so no activation: it is a straight line already",
+                        severity="warning", timeout=4)
+            return
+        self.form.set_value("activation", "identity")
+        if self._start():
+            self.notify("every activation is now the identity: watch the fit stay a straight line "
+                        "(d puts the example's settings back)", timeout=5)
+
     def action_lr(self, direction: int) -> None:
         s = self.session
         if not s.config.example.is_torch:
@@ -323,7 +354,7 @@ class NudgeApp(App[int]):
     def action_cycle_marker(self) -> None:
         marker = next_marker(self.loss_chart.marker)
         self.loss_chart.set_marker(marker)
-        self.fit_chart.set_marker(marker)
+        self.views.set_marker(marker)
         self._redraw_charts(force=True)
         self.notify(f"chart marker: {MARKER_NAMES[marker]}", timeout=2)
 

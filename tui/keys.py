@@ -6,12 +6,12 @@ the palette's title (empty: not in the palette). Keys that Textual handles itsel
 ctrl+p) have no action here but still get a help line.
 
 Keys planned for what comes next, so later work does not fight over letters:
-  1 2 3 4 5   views: Fit, Loss curve (the gradient as a slope), Network, Activations, Hidden units
   p / t       pin the current run / the runs table
   o / w       optimizer race / learning-rate sweep (heatmap)
   ctrl+s      save the current settings as a TOML file
   x / c / ctrl+w   export metrics (CSV, JSON) / the run as PyTorch code / the trained weights
-Letters in use today: space n r g + - s l e m d i ? f1 q ctrl+q ctrl+c.
+Keys in use today: space n r g d 1-5 a + - s l e m i ? f1 q ctrl+q ctrl+c; views that have focus use the
+arrows, [ ] and , . for their own selection.
 """
 
 from __future__ import annotations
@@ -54,6 +54,17 @@ KEYS: tuple[Key, ...] = (
     Key("plus,equals_sign", "lr(1)", "learning rate up / down a preset (0.0001 … 1), live during a run", "LR",
         "Learning rate up", display="+ / -"),
     Key("minus", "lr(-1)", "", "", "Learning rate down"),
+    Key("1", "view('fit')", "view: the fit (data, model, true function, training range)", "", "View: Fit"),
+    Key("2", "view('loss-curve')", "view: the loss curve over the weight, its slope (the gradient) and the next step",
+        "", "View: Loss curve"),
+    Key("3", "view('network')", "view: the network, each node as a dot product (arrows pick a node, [ ] the input x)",
+        "", "View: Network"),
+    Key("4", "view('activations')", "view: the activation functions and their slopes (arrows pick one)", "",
+        "View: Activations"),
+    Key("5", "view('units')", "view: the hidden units' curves that add up to the fit", "",
+        "View: Hidden units"),
+    Key("a", "identity", "experiment: this net with every activation the identity (no non-linearity), trained now",
+        "", "Experiment: no non-linearity"),
     Key("s", "speed", "speed: slow, watch, fast, max (changes a run in progress)", "Speed", "Next speed"),
     Key("l", "toggle_log", "loss chart: log scale on / off", "", "Toggle log scale"),
     Key("e", "toggle_smooth", "loss chart: EMA smoothing on / off", "", "Toggle smoothing"),
