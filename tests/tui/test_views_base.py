@@ -213,3 +213,14 @@ async def test_a_many_seed_run_says_which_member_the_view_draws():
         await settle(pilot)
         assert "seed 0, the first of 4" in view.title
         assert view.caption_text.startswith("slope ")  # member 0's weight, without a path to draw
+
+
+@pytest.mark.parametrize("view_cls", VIEWS)
+@pytest.mark.parametrize("example", example_ids())
+async def test_a_view_shown_a_model_it_does_not_apply_to_still_draws_without_failing(view_cls, example):
+    config = RunConfig.for_example(example)
+    view = view_cls()
+    app = ViewHost(view, config, None, SIZES["80x24"])
+    async with app.run_test(size=app.screen_size) as pilot:
+        await settle(pilot)
+        assert view.draws >= 1

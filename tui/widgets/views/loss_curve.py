@@ -75,6 +75,13 @@ class LossCurveView(PlotView):
             self.note(plt, chart, "no example loaded")
             self.set_caption([])
             return
+        reason = self.applies(config)
+        if reason is not None:  # the app shows NotApplicable instead; drawn anyway, it says why
+            plt.xlim(0, 1)
+            plt.ylim(0, 1)
+            self.note(plt, chart, "does not apply to this model")
+            self.set_caption([f"The loss curve does not apply to {config.example_id}: {reason}."])
+            return
         if config.example.is_torch:
             self._draw_gradient(plt, chart, config)
         else:
@@ -229,7 +236,10 @@ class LossCurveView(PlotView):
             plt.vline(hi, color=palette.RANGE)
         px, py = downsample(view.path_ws, view.path_loss, chart.budget)
         self._points(plt, px[:-1], py[:-1], "•", PATH, top)
-        if outcome.pair is not None and not outcome.lands:
+        # the two weights it will bounce between, unless it is bouncing already (then they are now and next)
+        bounce = (outcome.pair is not None and not outcome.lands
+                  and not np.allclose(sorted(outcome.pair), sorted((view.weight, view.next_weight))))
+        if bounce:
             pair = np.array(outcome.pair)
             self._points(plt, pair, (pair * x - y) ** 2, "◆", BOUNCE, top)
         if view.next_weight != view.weight:
@@ -238,7 +248,7 @@ class LossCurveView(PlotView):
 
         items = ([coloured("● now", NOW), coloured("○ next", NEXT), coloured("• path", PATH),
                   coloured(f"│ y/x = {short(outcome.target)}", OPTIMUM)]
-                 + ([coloured("◆ bounce", BOUNCE)] if outcome.pair and not outcome.lands else []))
+                 + ([coloured("◆ bounce", BOUNCE)] if bounce else []))
         self.title, legend = fit_title(f"Loss {loss_text} vs w", items, self.view_width)
         error, tol = view.error, view.tolerance
         narrow = self.view_width < 60

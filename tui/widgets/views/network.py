@@ -196,7 +196,8 @@ class NetworkView(TextView):
         if show_legend:
             lines.append(legend)
         spare = height - len(lines) - len(formula)
-        whole = self._whole_way(flat, width, spare + len(formula)) if flat is not None else None
+        small = flat is not None and len(sizes) > 2  # a one-node model's whole way is its one formula
+        whole = self._whole_way(flat, width, spare + len(formula)) if small else None
         lines.extend(whole or formula)
         lines = lines[:max(1, height)] if len(lines) > height else lines
         for line in lines:  # one row each: Textual would wrap a longer one
