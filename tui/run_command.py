@@ -7,8 +7,9 @@ made are written, then the `stopped` summary, whose epochs are those of the last
 Ctrl-C quits without the summary.
 
 Whatever ends the run early reaches the user as one line on stderr and a nonzero exit: a training error
-(`nudge: training failed: ...`, 1), output that cannot be written (`nudge: cannot write the output: ...`,
-1; a reader that went away is 141 and silent).
+(`nudge: training failed: ...`, 1), output that cannot be written (the training stops, and the OSError goes
+on to tui/cli.py's main, which says `nudge: cannot write the output: ...` and exits 1), a reader that went
+away (141, silent).
 """
 
 from __future__ import annotations
@@ -122,11 +123,9 @@ def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
         wind_down()
         _silence_stdout()
         return EXIT_BROKEN_PIPE
-    except OSError as exc:  # the output cannot be written (a full disk, /dev/full, an I/O error)
-        wind_down()
-        _silence_stdout()
-        print(f"nudge: cannot write the output: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    except OSError:  # the output cannot be written (a full disk, /dev/full, an I/O error): stop training,
+        wind_down()  # then let the command's one rule for it (tui/cli.py main: one line, exit 1) report it
+        raise
     except KeyboardInterrupt:
         wind_down()
         _silence_stdout()

@@ -100,4 +100,4 @@ def test_a_full_device_is_one_line_and_exit_1(fmt):
         _, err = proc.communicate(timeout=60)
     lines = err.decode().strip().splitlines()
     assert proc.returncode == 1
-    assert lines == ["nudge: cannot write the output: [Errno 28] No space left on device"]
+    assert lines == ["nudge: cannot write the output: No space left on device"]
