@@ -224,3 +224,34 @@ async def test_a_view_shown_a_model_it_does_not_apply_to_still_draws_without_fai
     async with app.run_test(size=app.screen_size) as pilot:
         await settle(pilot)
         assert view.draws >= 1
+
+
+@pytest.mark.parametrize("view_id, example", [("loss-curve", "linear-3x"), ("network", "parabola-relu"),
+                                              ("activations", "parabola-sigmoid"), ("units", "parabola-noisy")])
+async def test_a_view_follows_a_live_run_from_the_ui_thread(view_id, example):
+    """As in the app: the engine trains in its own thread; a UI timer marks the view dirty and redraws it."""
+    import threading
+    import time
+
+    config = RunConfig.for_example(example, epochs=60)
+    controller = RunController(config, pace=150)  # about 0.4 s
+    view = VIEWS_BY_ID[view_id]()
+    app = ViewHost(view, config, source_for(controller), SIZES["120x40"])
+    async with app.run_test(size=app.screen_size) as pilot:
+        await settle(pilot)
+        start = view.draws
+
+        def tick() -> None:
+            view.mark_dirty()
+            view.redraw()
+
+        app.set_interval(0.05, tick)
+        worker = threading.Thread(target=controller.run)
+        worker.start()
+        deadline = time.monotonic() + 30
+        while worker.is_alive() and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        worker.join()
+        tick()
+        assert controller.result.status == "completed"
+        assert view.draws >= start + 3

@@ -58,7 +58,7 @@ class LossCurveView(PlotView):
 
     def _path(self) -> tuple[np.ndarray, np.ndarray]:
         """The weight after each recorded epoch, and those epochs (empty for a many-seed run)."""
-        if self.source is None:
+        if self.source is None or self.source.history is None:
             return np.empty(0), np.empty(0)
         history = self.source.history
         weights, epochs = history.column("weight"), history.epoch
