@@ -73,7 +73,7 @@ async def test_the_input_steps_over_the_training_datas_x_values():
             await pilot.press("full_stop")
             seen.add(view.x)
         assert max(seen) == 6.0  # held at the last point
-        assert f"(data: " in view.text or ", data " in view.text
+        assert "(data: " in view.text or ", data " in view.text
 
 
 async def test_linear_3x_is_one_node_y_equals_w_x_plus_b():

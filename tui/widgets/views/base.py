@@ -91,10 +91,6 @@ def fit_title(head: str, items: list[str], width: int) -> tuple[str, str]:
     return head, legend
 
 
-def finite_or_none(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
-
-
 # -- the data a view reads ------------------------------------------------------------------------------------
 
 @dataclass
