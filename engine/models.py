@@ -78,12 +78,13 @@ def load_flat(module: "torch.nn.Module", flat: np.ndarray) -> None:
             offset += n
 
 
-def split_params(flat: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray]:
-    """The flat vector as one flat array per parameter tensor (copies, so they outlive the buffer)."""
+def split_params(flat: np.ndarray, sizes: Sequence[int], copy: bool = True) -> list[np.ndarray]:
+    """The flat vector as one flat array per parameter tensor: copies (so they outlive a buffer that goes
+    on changing), or views of `flat` with copy=False (when `flat` is a copy already)."""
     out, offset = [], 0
     for shape in param_shapes(sizes):
         n = int(np.prod(shape))
-        out.append(np.array(flat[offset:offset + n], copy=True))
+        out.append(np.array(flat[offset:offset + n], copy=True) if copy else flat[offset:offset + n])
         offset += n
     return out
 

@@ -145,9 +145,9 @@ class Learner:
 
     def params(self, k: int = 0, flat: np.ndarray | None = None) -> list[np.ndarray]:
         """Member k's parameters, each tensor flattened (float32 arrays), in `model.parameters()` order;
-        from `flat` (a `flat_params()` copy) when given, so many members need one copy, not one each."""
-        flat = self.flat_params() if flat is None else flat
-        return split_params(flat[k], self.config.layer_sizes)
+        views of `flat` (a `flat_params()` copy) when given, so many members share one copy."""
+        flat = self.flat_params() if flat is None else flat  # a copy either way: views of it are safe
+        return split_params(flat[k], self.config.layer_sizes, copy=False)
 
     def predict(self, xs: np.ndarray, flat: np.ndarray | None = None) -> np.ndarray:
         """Each member's predictions at xs, [K, len(xs)]: numpy only, no gradients touched."""
@@ -158,14 +158,7 @@ class Learner:
     def _module_losses(self, modules) -> list[float]:
         """Each member's loss from its torch module (float32 forward, float64 mean): what the divergence
         limit is scaled by, before training. A batched forward: quick even for the largest nets."""
-        import torch
-
-        out = []
-        with torch.no_grad():
-            for module, d in zip(modules, self.data):
-                pred = module(torch.from_numpy(d.x).view(-1, 1)).double().view(-1)
-                out.append(float(((torch.from_numpy(d.y).double() - pred) ** 2).mean()))
-        return out
+        return [module_loss(module, d) for module, d in zip(modules, self.data)]
 
     def initial_losses(self) -> list[float]:
         flat = self.flat_params()
@@ -175,6 +168,15 @@ class Learner:
                 pred = predict(flat[k], self.config.layer_sizes, self.config.activations, d.x)
                 out.append(float(np.mean((d.y.astype(np.float64) - pred) ** 2)))
         return out
+
+
+def module_loss(module, data: Dataset) -> float:
+    """The mean squared error of a torch module on the data (float32 forward, float64 mean)."""
+    import torch
+
+    with torch.no_grad():
+        pred = module(torch.from_numpy(data.x).view(-1, 1)).double().view(-1)
+        return float(((torch.from_numpy(data.y).double() - pred) ** 2).mean())
 
 
 def divergence_hint(config: RunConfig, epoch: int, loss: float) -> str:

@@ -1,8 +1,9 @@
 """The fast path: the same training as the autograd loop, run by the compiled kernel (engine/kernel.py).
 
 PyTorch stays the source of truth: each member's model is built and initialised as an nn.Module with its
-seed, its parameters are copied into one flat float32 buffer, the kernel trains the buffer, and
-`sync_modules()` copies the result back into the modules.
+seed, its parameters are copied into one flat float32 buffer (and the module let go: at the largest sizes
+it would hold another copy of every parameter), the kernel trains the buffer, and `sync_modules()` builds
+the modules again holding the trained parameters.
 
 Calls with a budget: whole epochs when the budget covers at least one from an epoch boundary, otherwise
 one slice of the epoch in progress (the kernel keeps its place in a Cursor). Before a slice that starts an
@@ -18,9 +19,10 @@ import numpy as np
 from .. import kernel
 from ..config import RunConfig
 from ..metrics import MetricChunk
+from ..layout import param_count
 from ..models import build_module, flatten_module, load_flat
 from ..states import MemberStatus
-from .base import Learner
+from .base import Learner, module_loss
 
 
 class KernelLearner(Learner):
@@ -28,9 +30,14 @@ class KernelLearner(Learner):
 
     def __init__(self, config: RunConfig):
         super().__init__(config)
-        self.modules = [build_module(config, s) for s in self.seeds]
-        self.params_buf = np.ascontiguousarray(np.stack([flatten_module(m) for m in self.modules]), np.float32)
-        k, p = self.params_buf.shape
+        k, p = self.members, param_count(config.layer_sizes)
+        self.params_buf = np.empty((k, p), np.float32)
+        initial = []
+        for i, (seed, data) in enumerate(zip(self.seeds, self.data)):  # one module at a time
+            module = build_module(config, seed)
+            self.params_buf[i] = flatten_module(module)
+            initial.append(module_loss(module, data))
+            del module
         self.state = np.zeros((k, kernel.state_size(p)), np.float32)
         self.steps = np.zeros(k, np.int64)
         self.active = np.ones(k, np.uint8)
@@ -44,7 +51,7 @@ class KernelLearner(Learner):
         self._epoch_work = kernel.epoch_work(self._points, self._batch)
         self._saved: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # at the epoch in progress' start
         self._trace_width = 2 if self.is_one_weight else 0
-        self._set_limit(self._module_losses(self.modules))
+        self._set_limit(initial)
         self._train(0)  # compile, or load from numba's cache, now: it is set-up, not training time
 
     @property
@@ -109,7 +116,11 @@ class KernelLearner(Learner):
     def flat_params(self) -> np.ndarray:
         return self.params_buf.copy()
 
-    def sync_modules(self) -> None:
-        """Copy the trained parameters back into the torch modules (for saving or inspecting them)."""
-        for module, flat in zip(self.modules, self.params_buf):
+    def sync_modules(self) -> list:
+        """The members as torch modules holding the trained parameters (for saving or inspecting them)."""
+        modules = []
+        for seed, flat in zip(self.seeds, self.params_buf):
+            module = build_module(self.config, seed)
             load_flat(module, flat)
+            modules.append(module)
+        return modules
