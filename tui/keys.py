@@ -48,7 +48,7 @@ KEYS: tuple[Key, ...] = (
     Key("r", "reset", "reset: stop, and get ready to run the form's settings from the same seed (the same "
         "initial weights); values set with + / - are in the form, so they stay", "Reset", "Reset"),
     Key("g", "new_seed", "go again with a new seed: the next seed's initial weights (and noise), started at once",
-        "New seed", "New seed: run again with other initial weights"),
+        "", "New seed: run again with other initial weights"),
     Key("d", "defaults", "put back the example's default settings (the form and the next run)", "",
         "Defaults: this example's settings"),
     Key("plus,equals_sign", "lr(1)", "learning rate up / down a preset (0.0001 … 1), live during a run", "LR",
