@@ -450,7 +450,7 @@ class RunController:
                 continue
             learner.set_hyper(**{name: value})
             self.config = self.config.with_values(**{name: value})
-            change = Change(learner.epoch, name, old, value)
+            change = Change(learner.epoch, name, old, value, fraction=learner.epoch_fraction)
             self.history.record_change(change)
             self._publish(HyperChanged(change))
 

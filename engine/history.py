@@ -15,12 +15,14 @@ from .metrics import MetricChunk
 
 @dataclass(frozen=True)
 class Change:
-    """A hyperparameter changed mid-run: it applies from `epoch` + 1 on."""
+    """A hyperparameter changed mid-run: it applies from `epoch` + 1 on, or, when `fraction` > 0 (a large
+    net trained a slice of an epoch at a time), from that far into epoch `epoch` + 1."""
 
     epoch: int
     name: str
     old: float
     new: float
+    fraction: float = 0.0
 
 
 @dataclass

@@ -253,3 +253,21 @@ def test_a_stop_inside_an_epoch_reports_the_last_finished_epoch_consistently():
     t2.join(BOUND)
     for a, b in zip(result.params, again.result.params):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_change_inside_a_long_epoch_is_recorded_where_it_applies():
+    config = RunConfig.for_example("parabola-relu", hidden="256,256", activation="tanh", points=2000, epochs=50)
+    ctl = RunController(config)
+    thread = threading.Thread(target=ctl.run_to_end, daemon=True)
+    thread.start()
+    wait_for(lambda: ctl.epoch >= 1 and 0.1 < ctl.epoch_fraction < 0.9)
+    ctl.pause()
+    wait_for(lambda: ctl.state == "paused")
+    at = (ctl.epoch, ctl.epoch_fraction)
+    ctl.set_lr(0.0005)
+    ctl.step(1)  # finishes the epoch in progress, with the new rate from here
+    wait_for(lambda: ctl.epoch == at[0] + 1 and ctl.state == "paused")
+    (change,) = ctl.history.changes
+    assert (change.epoch, change.fraction, change.new) == (at[0], at[1], 0.0005)
+    ctl.stop()
+    thread.join(BOUND)
