@@ -279,8 +279,9 @@ class RunController:
                 self._buffer.wait(0.1)
 
     def latest_params(self) -> np.ndarray | None:
-        """Every member's parameters after the last finished chunk, [K, P] (a snapshot: the training thread
-        swaps in a new array, never writes into this one), or None before the model exists."""
+        """Every member's parameters, [K, P], at most FLAT_SECONDS old while running and exact when paused or
+        finished (a snapshot: the training thread swaps in a new array, never writes into this one), or None
+        before the model exists."""
         return self._flat
 
     def predict(self, xs: np.ndarray) -> np.ndarray | None:
