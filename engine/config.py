@@ -314,7 +314,8 @@ class Field:
         if self.name == "batch_size" and value == 0:
             return "full"
         if isinstance(value, float):
-            return f"{value:g}"
+            short = f"{value:g}"  # 6 significant digits read best, but only when nothing is lost
+            return short if float(short) == value else repr(value)
         return str(value)
 
 
