@@ -55,7 +55,8 @@ def parse_config_text(raw: bytes | str, name: str = "the config") -> dict[str, A
     except RecursionError:  # arrays or inline tables nested hundreds deep
         raise ConfigError("config", f"{name} nests too deeply to be a settings file") from None
     except ValueError as exc:  # a number past Python's digit limit for int(), an impossible date
-        raise ConfigError("config", f"{name} is not valid TOML: {exc}") from None
+        reason = str(exc).split(";")[0]  # not Python's advice to raise the limit
+        raise ConfigError("config", f"{name} is not valid TOML: {reason}") from None
 
 
 def load_config_file(path: str) -> RunConfig:
