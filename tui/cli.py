@@ -115,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="the examples, with their defaults")
     run = sub.add_parser("run", help="train an example headless and print its progress",
                          description="Train an example headless. Exit codes: 0 completed or converged, "
-                                     "2 invalid input, 3 diverged, 130 interrupted.")
+                                     "1 training failed or the output cannot be written, 2 invalid input, "
+                                     "3 diverged, 130 interrupted, 141 the reader of the output went away.")
     run.add_argument("example", nargs="?", metavar="ID", help=f"one of: {', '.join(example_ids())}")
     run.add_argument("--format", choices=("text", "jsonl"), default="text",
                      help="text: a log every few epochs and a summary; jsonl: one JSON object per epoch, then a final line")
