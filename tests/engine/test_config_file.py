@@ -1,7 +1,5 @@
 """Config files: every problem is one ConfigError (never a traceback), and a file follows the flags' rules."""
 
-import os
-
 import pytest
 
 from engine import ConfigError, RunConfig, load_config_file, read_config_file
@@ -113,4 +111,3 @@ def test_parse_config_text_names_its_source():
     with pytest.raises(ConfigError, match="^config: 'pasted' is not valid TOML"):
         parse_config_text("a = ", "'pasted'")
     assert parse_config_text(b'example = "linear-3x"') == {"example": "linear-3x"}
-    assert os.path.basename(__file__).startswith("test_config_")
