@@ -169,7 +169,8 @@ def cmd_list() -> int:
     return EXIT_OK
 
 
-def terminal_problem(environ: Mapping[str, str] | None = None, stdin: Any = None, stdout: Any = None) -> str | None:
+def terminal_problem(environ: Mapping[str, str] | None = None, stdin: Any = None, stdout: Any = None,
+                     stderr: Any = None) -> str | None:
     """Why the full-screen app cannot run here, or None. Cheap: imports nothing (Textual is not loaded yet).
 
     The app needs a terminal on both standard input and output: without one Textual's input thread spins
@@ -179,14 +180,18 @@ def terminal_problem(environ: Mapping[str, str] | None = None, stdin: Any = None
     environ = os.environ if environ is None else environ
     if environ.get("TEXTUAL_DRIVER"):
         return None
-    streams = {"input": sys.stdin if stdin is None else stdin, "output": sys.stdout if stdout is None else stdout}
+    # The streams Textual itself uses: it reads keys from stdin, sizes the screen from stdout and draws the
+    # whole screen on stderr (so `nudge 2>log` would draw into the file).
+    streams = {"input": sys.__stdin__ if stdin is None else stdin,
+               "output": sys.__stdout__ if stdout is None else stdout,
+               "error output": sys.__stderr__ if stderr is None else stderr}
     missing = [name for name, stream in streams.items() if not _is_terminal(stream)]
     if missing:
-        return (f"the app needs a terminal, and its standard {' and '.join(missing)} "
-                f"{'is' if len(missing) == 1 else 'are'} not one; "
+        return (f"the app needs a terminal, and its standard {', '.join(missing[:-1]) + ' and ' if len(missing) > 1 else ''}"
+                f"{missing[-1]} {'is' if len(missing) == 1 else 'are'} not one; "
                 "use `nudge run EXAMPLE` to train without a terminal (`nudge run --help`)")
     term = environ.get("TERM", "")
-    if os.name != "nt" and term.strip().lower() in ("", "dumb"):
+    if os.name != "nt" and term.strip().lower() in ("", "dumb", "unknown"):
         return (f"the app needs a terminal that can draw a full screen (TERM is {term or 'not set'!s}); "
                 "set TERM (e.g. TERM=xterm-256color), or use `nudge run EXAMPLE` to train without the app")
     return None
