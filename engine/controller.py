@@ -17,8 +17,8 @@ Metrics leave the training thread in three ways, pick one:
 Back-pressure: the metrics waiting for a reader are bounded (`buffer_limit`, in numbers carried). Once
 anyone has called `drain()`, training waits while the undrained metrics are over the bound, until the next
 drain or a stop, so a slow reader slows the run instead of growing memory; `events()` does the same for
-its consumer. A run nobody drains (`run()` from a script) never waits: its oldest undrained progress is
-dropped instead (the bounded `history` keeps the record).
+its consumer. A run nobody drains (`run()` from a script) never waits: it keeps only its newest progress
+(UNDRAINED_VALUES numbers) for a drain after the fact; the bounded `history` keeps the record.
 """
 
 from __future__ import annotations
@@ -48,6 +48,9 @@ FLAT_SECONDS = 0.05  # how often the parameters `predict()` draws from are refre
 # times a second; at its fastest (~150,000 epochs/s of one-weight rows, 6 numbers each) that is ~90,000
 # numbers a drain, so the bound leaves ten times that before training would wait.
 BUFFER_VALUES = 1 << 20
+# A run nobody drains (a script calling run()) keeps only its newest progress, up to this many numbers
+# (~1 MB), for a drain after the fact; its history holds the whole run, bounded.
+UNDRAINED_VALUES = 1 << 17
 # The final JSON carries each member's parameters only while all members' together stay under this many
 # numbers (~20 MB of JSON); above it they are left out and each member says "params_omitted": true.
 MEMBER_PARAMS_LIMIT = 1 << 20
@@ -264,18 +267,19 @@ class RunController:
         """Back-pressure: while the undrained metrics are over the bound, wait for the reader (or a stop);
         a buffer nobody has ever drained forgets its oldest progress instead."""
         with self._buffer:
-            while self._buffered > self._buffer_limit and not self._stop.is_set():
-                if not self._drained:  # drop the oldest progress, never the newest, never a state change
-                    newest = next(e for e in reversed(self._events) if isinstance(e, Progress))
-                    kept: deque[Event] = deque()
-                    for event in self._events:
-                        if (isinstance(event, Progress) and event is not newest
-                                and self._buffered > self._buffer_limit):
-                            self._buffered -= event.chunk.values()
-                        else:
-                            kept.append(event)
-                    self._events = kept
-                    return
+            if not self._drained and self._buffered > min(self._buffer_limit, UNDRAINED_VALUES):
+                # nobody reads: drop the oldest progress, never the newest, never a state change
+                limit = min(self._buffer_limit, UNDRAINED_VALUES)
+                newest = next(e for e in reversed(self._events) if isinstance(e, Progress))
+                kept: deque[Event] = deque()
+                for event in self._events:
+                    if isinstance(event, Progress) and event is not newest and self._buffered > limit:
+                        self._buffered -= event.chunk.values()
+                    else:
+                        kept.append(event)
+                self._events = kept
+                return
+            while self._buffered > self._buffer_limit and not self._stop.is_set():  # a reader: wait for it
                 self._buffer.wait(0.1)
 
     def latest_params(self) -> np.ndarray | None:
