@@ -72,6 +72,7 @@ KEYS: tuple[Key, ...] = (
         "", "Cycle chart marker"),
     Key("i", "about", "about the current example", "", "About this example"),
     Key("question_mark,f1", "help", "this help", "Help", "Help", priority=True),
+    # ctrl+c is not a priority key: in a field with text selected it still copies; anywhere else it quits.
     Key("q,ctrl+q,ctrl+c", "quit", "quit (stops the run first)", "Quit", "Quit", priority=True),
     Key("tab", "", "move between the example list, the form fields, the charts and the log",
         display="tab / shift+tab"),
@@ -82,8 +83,9 @@ KEYS: tuple[Key, ...] = (
 
 
 def _typeable(key: str) -> bool:
-    """A key that types a character into a form field (so it must not take priority over the field)."""
-    return not (key.startswith("ctrl+") or (key[0] == "f" and key[1:].isdigit()))
+    """A key a form field uses itself (so it must not take priority over the field): a character, or ctrl+c,
+    which copies a selection there."""
+    return key == "ctrl+c" or not (key.startswith("ctrl+") or (key[0] == "f" and key[1:].isdigit()))
 
 
 def bindings() -> list[Binding]:
