@@ -714,6 +714,22 @@ def warm_up(members: int = 1) -> None:
           np.zeros((K, 1, 0), np.float32), np.zeros(K, np.int64))
 
 
+# The lockstep kernel streams _LANES copies of the net through memory: worth it while a block's scratch
+# stays in the caches, not beyond. Measured on 16 and 64 members (AVX-512, 2 cores), lanes are 4-12x faster
+# than the scalar kernel spread over the cores for the seed's nets, 1.5-3x at ~17k parameters, about even
+# at ~66k, and 1.3-3x slower past that; a call that stops mid-epoch also pays for setting the block up each
+# time, and at the largest nets a block is 600 MB. So lanes up to this much scratch a block (~25k params).
+LANE_SCRATCH_LIMIT = 8 << 20
+
+
+def lane_scratch_bytes(sizes, points: int) -> int:
+    """Bytes of one lockstep block's scratch (what _lanes_train allocates) for this net and data."""
+    sizes = [int(v) for v in sizes]
+    P = param_count(sizes)
+    rows = 5 * P + 2 * points + sum(sizes[:-1]) + 1 + 2 * max(sizes) + 2
+    return (rows + 1) * _LANES * 4
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Work budgets: a call may stop inside an epoch (even inside a batch) and the next one resumes exactly there.
 # An epoch of a large net on many points takes minutes, and pause, step and stop must land within a fraction
@@ -789,7 +805,9 @@ def train(params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum,
     Written for this call: losses float64 [K, >=epochs] (NaN after a member's last done epoch), trace
       float32 [K, >=epochs, T] (the first T params after each epoch; T may be 0), done int64 [K].
     One member runs on the scalar kernel; more run in lockstep blocks of _LANES spread over one thread
-    per core, each member still bit for bit what it gets alone. The GIL is released while the kernel runs.
+    per core while a block's scratch stays small (LANE_SCRATCH_LIMIT), else member by member on the scalar
+    kernel, spread likewise; each member bit for bit what it gets alone either way. The GIL is released
+    while the kernel runs.
 
     Optional, for calls that may stop inside an epoch: `cursor` (a Cursor, kept by the caller) says where
     each member stands in its epoch in progress; the call starts there and leaves it where it stopped.
@@ -863,17 +881,23 @@ def train(params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum,
     if K == 1:
         _compiled("scalar")(np.zeros(1, np.int64), *args)
         return
-    kernel = _compiled("lanes")
-    # Stopped members are skipped. The rest are packed into blocks of up to _LANES, at least one block per
-    # core (a block costs about what one member alone does, however full), filled evenly; the blocks are
-    # dealt to one thread per core, this thread running the first group itself. Threads rather than
-    # numba.prange: same spread, no second (parallel) compilation, no threading layer.
+    # Stopped members are skipped; the rest are dealt to one thread per core, this thread running the first
+    # group itself. Threads rather than numba.prange: same spread, no second (parallel) compilation, no
+    # threading layer.
     stopped = active == 0
     losses[stopped, :epochs] = np.nan
     done[stopped] = 0
     members = np.flatnonzero(~stopped)
     if len(members) == 0:
         return
+    if lane_scratch_bytes(sizes, N) > LANE_SCRATCH_LIMIT:
+        # A large net: member by member on the scalar kernel (same results, bit for bit).
+        n = min(len(members), cores())
+        run_spread(_compiled("scalar"), [np.ascontiguousarray(members[i::n]) for i in range(n)], *args)
+        return
+    kernel = _compiled("lanes")
+    # Packed into blocks of up to _LANES, at least one block per core (a block costs about what one member
+    # alone does, however full), filled evenly; the blocks are dealt to the threads.
     n_blocks = max(-(-len(members) // _LANES), min(len(members), cores()))
     blocks = np.full((n_blocks, _LANES), -1, np.int64)  # the member in each lane; -1 leaves it idle
     for i, chunk in enumerate(np.array_split(members, n_blocks)):
