@@ -35,7 +35,7 @@ import numpy as np
 
 from .config import FIELDS_BY_NAME, ConfigError, RunConfig
 from .history import Change, History
-from .learners import Learner, divergence_hint, make_learner
+from .learners import Learner, LoadingStopped, divergence_hint, make_learner
 from .metrics import MetricChunk, json_safe
 from .states import FINAL_STATES, MemberStatus, RunState
 
@@ -360,7 +360,13 @@ class RunController:
             self._started = True
         try:
             self._set_state(RunState.LOADING)
-            self.learner = make_learner(self.config)
+            try:
+                self.learner = make_learner(self.config, stop=self._stop)
+            except LoadingStopped:  # stopped before the model was built: nothing trained, nothing to show
+                self.result = RunResult(status=RunState.STOPPED, epochs=0, loss=math.nan, params=[], seconds=0.0,
+                                        backend="")
+                self._set_state(RunState.STOPPED)
+                return self.result
             self._flat = self.learner.flat_params()
             self._loop(self.learner)
             return self._finish(self.learner)

@@ -44,19 +44,41 @@ def build_module(config: RunConfig, seed: int | None = None) -> "torch.nn.Module
 
 def seeded_linear(n_in: int, n_out: int, generator: "torch.Generator") -> "torch.nn.Linear":
     """`nn.Linear(n_in, n_out)` initialised from `generator` exactly as `nn.Linear.reset_parameters` does
-    from the global generator: the weight by kaiming_uniform_(a=sqrt(5)), then the bias uniform in
-    +-1/sqrt(fan_in), in that order. The layer is made without its own init (`skip_init`), so building it
-    draws nothing from the global generator either."""
-    import torch
+    from the global generator (see `init_linear_`). The layer is made without its own init (`skip_init`),
+    so building it draws nothing from the global generator either."""
     from torch import nn
 
     layer = nn.utils.skip_init(nn.Linear, n_in, n_out)
-    with torch.no_grad():
-        nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
-        fan_in, _ = nn.init._calculate_fan_in_and_fan_out(layer.weight)
-        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-        nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+    init_linear_(layer.weight, layer.bias, generator)
     return layer
+
+
+def init_linear_(weight: "torch.Tensor", bias: "torch.Tensor", generator: "torch.Generator") -> None:
+    """Fill a Linear layer's weight [out, in] and bias [out] as `nn.Linear.reset_parameters` does, drawing
+    from `generator`: the weight by kaiming_uniform_(a=sqrt(5)), then the bias uniform in +-1/sqrt(fan_in)."""
+    import torch
+    from torch import nn
+
+    with torch.no_grad():
+        nn.init.kaiming_uniform_(weight, a=math.sqrt(5), generator=generator)
+        fan_in, _ = nn.init._calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        nn.init.uniform_(bias, -bound, bound, generator=generator)
+
+
+def initial_flat(config: RunConfig, seed: int | None = None) -> np.ndarray:
+    """`flatten_module(build_module(config, seed))` without building the module: the same draws in the same
+    order into plain tensors, flattened in `parameters()` order (float32). What the kernel starts from."""
+    import torch
+
+    sizes = config.layer_sizes
+    generator = torch.Generator().manual_seed(config.seed if seed is None else seed)
+    parts = []
+    for i in range(len(sizes) - 1):
+        weight, bias = torch.empty(sizes[i + 1], sizes[i]), torch.empty(sizes[i + 1])
+        init_linear_(weight, bias, generator)
+        parts += [weight.reshape(-1), bias]
+    return torch.cat(parts).numpy()
 
 
 def flatten_module(module: "torch.nn.Module") -> np.ndarray:

@@ -119,7 +119,7 @@ def format_summary(config: RunConfig, result: Any, timing: bool = True) -> str:
         # The last iteration's weight and error (its row), then, unless it met the tolerance, the nudge it
         # made: the weight the run ends with (its params), which no iteration evaluated.
         x = config.sample_x
-        end = float(result.params[0][0])
+        end = float(result.params[0][0]) if result.params else math.nan
         last = getattr(result, "last", None) or {}
         if status == "converged":
             lines.append(f"converged after {result.epochs} iterations: |error| <= {config.tolerance:g}")
@@ -139,7 +139,7 @@ def format_summary(config: RunConfig, result: Any, timing: bool = True) -> str:
     else:
         took = f" ({result.seconds:.3f} s training, {result.backend})" if timing else ""
         lines.append(f"{word} after {result.epochs} epochs: loss {format_number(result.loss, 'nan')}{took}")
-        if not config.hidden and status != "diverged":
+        if not config.hidden and status != "diverged" and result.params:
             lines.append(f"learned y = {result.params[0][0]:.4f} x {result.params[1][0]:+.4f}")
     if result.hint:
         lines.append(f"hint: {result.hint}")

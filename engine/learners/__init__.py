@@ -10,30 +10,32 @@
 
 from __future__ import annotations
 
+import threading
+
 from ..config import RunConfig
-from .base import EXPLOSION_FACTOR, Learner, divergence_hint
+from .base import EXPLOSION_FACTOR, Learner, LoadingStopped, divergence_hint
 
 
-def make_learner(config: RunConfig) -> Learner:
+def make_learner(config: RunConfig, stop: threading.Event | None = None) -> Learner:
     """The learner for this config: the fixed-step one for the framework-free example, otherwise the
     compiled kernel when numba is there (and the config does not force autograd), else the autograd loop.
-    Imports torch."""
+    Imports torch. A set `stop` ends the building between members with LoadingStopped."""
     if not config.example.is_torch:
         from .fixed_step import FixedStepLearner
 
-        return FixedStepLearner(config)
+        return FixedStepLearner(config, stop)
     if config.backend in ("auto", "kernel"):
         from .. import kernel
 
         if kernel.available():
             from .kernel import KernelLearner
 
-            return KernelLearner(config)
+            return KernelLearner(config, stop)
         if config.backend == "kernel":
             raise RuntimeError("the kernel backend needs numba, which failed to import; use --backend autograd")
     from .autograd import AutogradLearner
 
-    return AutogradLearner(config)
+    return AutogradLearner(config, stop)
 
 
 def warm_up() -> None:
@@ -42,4 +44,4 @@ def warm_up() -> None:
     make_learner(RunConfig.for_example("parabola-relu", epochs=1)).train(1)
 
 
-__all__ = ["EXPLOSION_FACTOR", "Learner", "divergence_hint", "make_learner", "warm_up"]
+__all__ = ["EXPLOSION_FACTOR", "Learner", "LoadingStopped", "divergence_hint", "make_learner", "warm_up"]

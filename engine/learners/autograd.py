@@ -25,12 +25,15 @@ from .base import Learner
 class AutogradLearner(Learner):
     backend = "autograd"
 
-    def __init__(self, config: RunConfig):
-        super().__init__(config)
+    def __init__(self, config: RunConfig, stop: threading.Event | None = None):
+        super().__init__(config, stop)
         import torch
 
         self._torch = torch
-        self.modules = [build_module(config, s) for s in self.seeds]
+        self.modules = []
+        for seed in self.seeds:
+            self._check_loading()
+            self.modules.append(build_module(config, seed))
         self.optimizers = [self._make_optimizer(m) for m in self.modules]
         self.xs = [torch.from_numpy(d.x).view(-1, 1) for d in self.data]
         self.ys = [torch.from_numpy(d.y).view(-1, 1) for d in self.data]
@@ -39,7 +42,7 @@ class AutogradLearner(Learner):
         self._epoch_work = epoch_work(self._points, self._batch)
         self._pos = 0  # the next sample of the epoch in progress (batches are whole here); 0: a boundary
         self._saved = None  # the members as the epoch in progress began
-        self._set_limit(self._module_losses(self.modules))
+        self._set_limit(self.initial_losses())
 
     def _make_optimizer(self, module):
         c, optim = self.config, self._torch.optim

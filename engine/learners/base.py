@@ -29,13 +29,20 @@ from ..states import MemberStatus
 # A loss this many times the starting loss (or non-finite) means the run blew up. Healthy runs of the seed's
 # examples rise at most a few-fold before falling, so the margin is wide.
 EXPLOSION_FACTOR = 1e6
+LIMIT_POINTS = 256  # at most this many points measure the starting loss the limit is scaled by
+
+
+class LoadingStopped(Exception):
+    """A stop was asked for while the learner was still being built (large many-seed runs take seconds)."""
 
 
 class Learner:
     backend = "base"
 
-    def __init__(self, config: RunConfig):
+    def __init__(self, config: RunConfig, stop: threading.Event | None = None):
+        """`stop`: checked between members while building; a set one raises LoadingStopped."""
         self.config = config
+        self._loading_stop = stop
         self.members = config.seeds
         self.seeds = [config.seed + k for k in range(self.members)]
         self.data: list[Dataset] = [make_data(config, s) for s in self.seeds]
@@ -49,6 +56,10 @@ class Learner:
         self.momentum = config.momentum
         self.last_work = 0  # units of work the last `train` call did
         self.budget_cut = False  # whether the last call ended because of its budget (more was asked for)
+
+    def _check_loading(self) -> None:
+        if self._loading_stop is not None and self._loading_stop.is_set():
+            raise LoadingStopped()
 
     # -- what subclasses provide ---------------------------------------------------------------------
 
@@ -155,28 +166,22 @@ class Learner:
         c = self.config
         return np.stack([predict(flat[k], c.layer_sizes, c.activations, xs) for k in range(len(flat))])
 
-    def _module_losses(self, modules) -> list[float]:
-        """Each member's loss from its torch module (float32 forward, float64 mean): what the divergence
-        limit is scaled by, before training. A batched forward: quick even for the largest nets."""
-        return [module_loss(module, d) for module, d in zip(modules, self.data)]
-
     def initial_losses(self) -> list[float]:
+        """Each member's loss before training (numpy, float64), which scales its divergence limit and nothing
+        finer: on large data sets it is taken over LIMIT_POINTS evenly spread points, so building even the
+        largest nets' members stays well under a second (every point up to that many, as the seed's data)."""
         flat = self.flat_params()
         out = []
         for k, d in enumerate(self.data):
+            self._check_loading()
+            x, y = d.x, d.y
+            if len(x) > LIMIT_POINTS:
+                pick = np.linspace(0, len(x) - 1, LIMIT_POINTS).round().astype(np.int64)
+                x, y = x[pick], y[pick]
             with np.errstate(all="ignore"):
-                pred = predict(flat[k], self.config.layer_sizes, self.config.activations, d.x)
-                out.append(float(np.mean((d.y.astype(np.float64) - pred) ** 2)))
+                pred = predict(flat[k], self.config.layer_sizes, self.config.activations, x)
+                out.append(float(np.mean((y.astype(np.float64) - pred) ** 2)))
         return out
-
-
-def module_loss(module, data: Dataset) -> float:
-    """The mean squared error of a torch module on the data (float32 forward, float64 mean)."""
-    import torch
-
-    with torch.no_grad():
-        pred = module(torch.from_numpy(data.x).view(-1, 1)).double().view(-1)
-        return float(((torch.from_numpy(data.y).double() - pred) ** 2).mean())
 
 
 def divergence_hint(config: RunConfig, epoch: int, loss: float) -> str:

@@ -28,8 +28,8 @@ from .base import Learner
 class FixedStepLearner(Learner):
     backend = "nudge"
 
-    def __init__(self, config: RunConfig):
-        super().__init__(config)
+    def __init__(self, config: RunConfig, stop=None):
+        super().__init__(config, stop)
         # As the seed: a uniform start in [0, 1), from Python's own generator seeded with the run's seed.
         self.weights = [random.Random(s).uniform(0.0, 1.0) for s in self.seeds]
         self.bounce_at: int | None = None  # member 0: the iteration whose nudge started the bounce

@@ -1,9 +1,9 @@
 """The fast path: the same training as the autograd loop, run by the compiled kernel (engine/kernel.py).
 
-PyTorch stays the source of truth: each member's model is built and initialised as an nn.Module with its
-seed, its parameters are copied into one flat float32 buffer (and the module let go: at the largest sizes
-it would hold another copy of every parameter), the kernel trains the buffer, and `sync_modules()` builds
-the modules again holding the trained parameters.
+PyTorch stays the source of truth: each member starts from the parameters its nn.Module gets with its seed
+(drawn as the module's own init does, `models.initial_flat`, without building a module that would hold
+another copy of every parameter), in one flat float32 buffer; the kernel trains the buffer, and
+`sync_modules()` builds the modules holding the trained parameters.
 
 Calls with a budget: whole epochs when the budget covers at least one from an epoch boundary, otherwise
 one slice of the epoch in progress (the kernel keeps its place in a Cursor). Before a slice that starts an
@@ -20,24 +20,21 @@ from .. import kernel
 from ..config import RunConfig
 from ..metrics import MetricChunk
 from ..layout import param_count
-from ..models import build_module, flatten_module, load_flat
+from ..models import build_module, initial_flat, load_flat
 from ..states import MemberStatus
-from .base import Learner, module_loss
+from .base import Learner
 
 
 class KernelLearner(Learner):
     backend = "kernel"
 
-    def __init__(self, config: RunConfig):
-        super().__init__(config)
+    def __init__(self, config: RunConfig, stop: threading.Event | None = None):
+        super().__init__(config, stop)
         k, p = self.members, param_count(config.layer_sizes)
         self.params_buf = np.empty((k, p), np.float32)
-        initial = []
-        for i, (seed, data) in enumerate(zip(self.seeds, self.data)):  # one module at a time
-            module = build_module(config, seed)
-            self.params_buf[i] = flatten_module(module)
-            initial.append(module_loss(module, data))
-            del module
+        for i, seed in enumerate(self.seeds):  # the module's own initial weights, without the module
+            self._check_loading()
+            self.params_buf[i] = initial_flat(config, seed)
         self.state = np.zeros((k, kernel.state_size(p)), np.float32)
         self.steps = np.zeros(k, np.int64)
         self.active = np.ones(k, np.uint8)
@@ -51,8 +48,10 @@ class KernelLearner(Learner):
         self._epoch_work = kernel.epoch_work(self._points, self._batch)
         self._saved: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # at the epoch in progress' start
         self._trace_width = 2 if self.is_one_weight else 0
-        self._set_limit(initial)
-        self._train(0)  # compile, or load from numba's cache, now: it is set-up, not training time
+        self._set_limit(self.initial_losses())
+        # Compile, or load from numba's cache, now (set-up, not training time): the variant `train` will use.
+        lanes = k > 1 and kernel.lane_scratch_bytes(self.sizes, self._points) <= kernel.LANE_SCRATCH_LIMIT
+        kernel.warm_up(2 if lanes else 1)
 
     @property
     def epoch_work(self) -> int:

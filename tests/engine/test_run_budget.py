@@ -271,3 +271,68 @@ def test_a_change_inside_a_long_epoch_is_recorded_where_it_applies():
     assert (change.epoch, change.fraction, change.new) == (at[0], at[1], 0.0005)
     ctl.stop()
     thread.join(BOUND)
+
+
+# ----------------------------------------------------------------------------------------- large nets, many members
+
+WIDE = ([1, 200, 200, 1], ["tanh", "relu"])  # ~41k parameters: past the lockstep kernel's scratch limit
+
+
+def test_large_nets_train_member_by_member_bit_for_bit_as_alone_and_as_in_lanes(monkeypatch):
+    assert kernel.lane_scratch_bytes(WIDE[0], 11) > kernel.LANE_SCRATCH_LIMIT
+    together = Run(*WIDE, 3, seed=5)
+    alone = [Run(*WIDE, 1, seed=5) for _ in range(3)]
+    for k, run in enumerate(alone):
+        run.params[0], run.Y[0] = together.params[k], together.Y[k]
+    got = together.train(4, 1e-4, 0.9, batch_size=3, budget=0)
+    for k, run in enumerate(alone):
+        want = run.train(4, 1e-4, 0.9, batch_size=3)
+        np.testing.assert_array_equal(got[0][k], want[0][0])
+        np.testing.assert_array_equal(together.params[k], run.params[0])
+    # the lockstep kernel, forced, agrees with it too
+    monkeypatch.setattr(kernel, "LANE_SCRATCH_LIMIT", 1 << 40)
+    lanes = Run(*WIDE, 3, seed=5)
+    lanes.train(4, 1e-4, 0.9, batch_size=3)
+    np.testing.assert_array_equal(lanes.params, together.params)
+    np.testing.assert_array_equal(lanes.state, together.state)
+
+
+def test_many_members_of_a_huge_net_still_pause_and_stop_at_once():
+    config = RunConfig.for_example("parabola-relu", seeds=4, **BIG)
+    ctl = RunController(config)
+    thread = threading.Thread(target=ctl.run_to_end, daemon=True)
+    thread.start()
+    wait_for(lambda: ctl.state == "running")
+    wait_for(lambda: ctl.epoch_fraction > 0, timeout=BOUND)
+    asked = time.perf_counter()
+    ctl.pause()
+    wait_for(lambda: ctl.state == "paused", timeout=BOUND)
+    assert time.perf_counter() - asked < BOUND
+    ctl.resume()
+    time.sleep(0.2)
+    asked = time.perf_counter()
+    ctl.stop()
+    thread.join(BOUND)
+    assert not thread.is_alive() and time.perf_counter() - asked < BOUND
+    assert ctl.result.status == "stopped" and ctl.result.epochs == 0
+
+
+def test_a_stop_while_a_large_many_seed_run_is_still_loading_lands_at_once():
+    # 1,024 members of a 15k-parameter net on 10,000 points: building them takes seconds.
+    config = RunConfig.for_example("parabola-relu", seeds=1024, hidden="120,120", points=10_000, epochs=100)
+    ctl = RunController(config)
+    thread = threading.Thread(target=ctl.run_to_end, daemon=True)
+    thread.start()
+    wait_for(lambda: ctl.state == "loading")
+    time.sleep(0.3)
+    asked = time.perf_counter()
+    ctl.stop()
+    thread.join(BOUND)
+    assert not thread.is_alive() and time.perf_counter() - asked < BOUND
+    result = ctl.result
+    assert result.status == "stopped" and result.epochs == 0 and ctl.error is None
+    assert ctl.learner is None  # it stopped while building the members, not after
+    from engine import format_summary
+
+    assert format_summary(config, result).startswith("stopped after 0 epochs")
+    assert result.to_json()["status"] == "stopped"

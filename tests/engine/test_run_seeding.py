@@ -18,7 +18,7 @@ from torch import nn  # noqa: E402
 
 from engine import RunConfig, RunController  # noqa: E402
 from engine.learners import warm_up  # noqa: E402
-from engine.models import build_module, flatten_module  # noqa: E402
+from engine.models import build_module, flatten_module, initial_flat  # noqa: E402
 
 MODULES = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "leaky_relu": nn.LeakyReLU,
            "identity": nn.Identity}
@@ -49,8 +49,9 @@ def notebook_weights(config: RunConfig, seed: int) -> np.ndarray:
 @pytest.mark.parametrize("seed", [0, 1, 7, 12345, 2**31 - 1])
 def test_private_seeding_gives_the_notebooks_initial_weights_bit_for_bit(example, overrides, seed):
     config = RunConfig.for_example(example, **overrides)
-    got = flatten_module(build_module(config, seed))
-    np.testing.assert_array_equal(got, notebook_weights(config, seed))
+    want = notebook_weights(config, seed)
+    np.testing.assert_array_equal(flatten_module(build_module(config, seed)), want)  # the autograd learner's
+    np.testing.assert_array_equal(initial_flat(config, seed), want)  # the kernel's, drawn without a module
 
 
 def test_building_a_model_leaves_the_global_generator_alone():
@@ -91,8 +92,9 @@ def test_seeded_builds_are_equal_while_another_thread_hammers_the_global_generat
     config = RunConfig.for_example("parabola-relu", hidden="20,20,20", activation="relu")
     want = notebook_weights(config, 5)
     with Hammer() as hammer:
-        for _ in range(200):
+        for _ in range(100):
             np.testing.assert_array_equal(flatten_module(build_module(config, 5)), want)
+            np.testing.assert_array_equal(initial_flat(config, 5), want)
     assert hammer.draws > 10  # the other thread really did run alongside
 
 
