@@ -14,11 +14,14 @@ So the frame cost stays flat however fast training runs, and a paused or idle ap
 from __future__ import annotations
 
 import asyncio
+import signal
 import threading
 import time
+
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList
 
@@ -36,6 +39,9 @@ from .widgets import (ChartPanel, ExampleInfoScreen, ViewDeck, ViewSource, Examp
 TICK_SECONDS = 0.1  # how often the UI drains the engine's buffer
 STATUS_FPS = 4.0  # routine status-line rewrites a second while running
 STOP_WAIT_SECONDS = 0.5  # how long quitting or switching waits for the worker to return
+TOAST_NEVER = 365 * 24 * 3600.0  # Textual's own toast timeout: never reached; nudge's timer dismisses toasts
+TOAST_SECONDS = (0.5, 60.0)  # the range a toast's own timeout is held to
+QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name))
 ROOMY = (110, 34)  # from this size on, panels get more room
 COMPACT = (100, 30)  # below this width or height, a layout of its own (80x24 is the design point)
 
@@ -51,7 +57,7 @@ class NudgeApp(App[int]):
     COMMANDS = App.COMMANDS | {NudgeCommands}
 
     def __init__(self, config: RunConfig, *, warm_up: bool = True, chart_fps: float | None = None,
-                 speed: str = DEFAULT_SPEED.name) -> None:
+                 speed: str = DEFAULT_SPEED.name, quit_on_signals: bool = False) -> None:
         """`warm_up`: get torch and the kernel ready in the background after the first frame. `chart_fps`: fix the chart
         repaints a second during a run (default: NUDGE_CHART_FPS, else a byte budget decides, see
         tui/traffic.py). `speed`: a preset name."""
@@ -62,6 +68,10 @@ class NudgeApp(App[int]):
         self.fixed_chart_fps = chart_fps if chart_fps is not None else fixed_rate()
         self.chart_budget = budget_for()
         self.warm_up = warm_up
+        self.quit_on_signals = quit_on_signals  # the real app (run_app), not tests that share a loop
+        self._next_note: tuple | None = None
+        self._note_timer: Timer | None = None
+        self._redraw_asked = False
         self.torch_loading = False
         self._timer: Timer | None = None
         self._last_draw = 0.0
@@ -101,6 +111,47 @@ class NudgeApp(App[int]):
     @property
     def log_pane(self) -> LogPane:
         return self.query_one(LogPane)
+
+    def on_load(self) -> None:
+        # SIGTERM and SIGHUP (an SSH connection that drops) would kill the process with the terminal left in
+        # the alternate screen with the mouse on: quit through the normal exit instead, which restores it.
+        if not self.quit_on_signals:
+            return
+        loop = asyncio.get_running_loop()
+        for sig in QUIT_SIGNALS:
+            try:
+                loop.add_signal_handler(sig, lambda sig=sig: self.call_later(self._quit_on_signal, sig))
+            except (NotImplementedError, RuntimeError, ValueError):  # no signal handlers here (Windows)
+                pass
+
+    async def _quit_on_signal(self, sig: int) -> None:
+        await self._stop_worker()
+        self.exit(return_code=128 + int(sig))
+
+    # -- notifications ----------------------------------------------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast goes through here: the latest replaces the one on screen, and nudge's own timer
+        dismisses it. Textual 8.2.8 freezes for good when a toast mounts after its notification expired
+        (a burst of keys that each notify backs the loop up: Toast sets a negative timer and Timer._run
+        spins); a toast whose Textual timeout is a year away cannot expire that way. Markup is off by
+        default: messages quote what a person typed. Safe from any thread, as App.notify is."""
+        low, high = TOAST_SECONDS
+        timeout = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        self._next_note = (message, title, severity, min(max(float(timeout), low), high), markup)
+        self.call_later(self._show_note)
+
+    def _show_note(self) -> None:
+        note, self._next_note = self._next_note, None
+        if note is None:  # a later call showed the latest one already
+            return
+        message, title, severity, timeout, markup = note
+        self.clear_notifications()
+        super().notify(message, title=title, severity=severity, timeout=TOAST_NEVER, markup=markup)
+        if self._note_timer is not None:
+            self._note_timer.stop()
+        self._note_timer = self.set_timer(timeout, self.clear_notifications)
 
     def on_mount(self) -> None:
         self._timer = self.set_interval(TICK_SECONDS, self._tick, pause=True)
@@ -300,9 +351,8 @@ class NudgeApp(App[int]):
 
     def action_view(self, view_id: str) -> None:
         """Put a view where the fit chart is (1 fit, 2 loss curve, 3 network, 4 activations, 5 hidden units)."""
-        reason = self.views.show_view(view_id)
-        if reason is None:
-            self._redraw_charts(force=True)
+        if self.views.show_view(view_id) is None:
+            self._redraw_soon()
 
     def action_identity(self) -> None:
         """The notebook's point about non-linearity, as an experiment: this net with every activation the
@@ -344,18 +394,29 @@ class NudgeApp(App[int]):
     def action_toggle_log(self) -> None:
         chart = self.loss_chart
         chart.set_log_scale(not chart.log_scale)
-        self._redraw_charts(force=True)
+        self._redraw_soon()
 
     def action_toggle_smooth(self) -> None:
         chart = self.loss_chart
         chart.set_smooth(not chart.smooth)
+        self._redraw_soon()
+
+    def _redraw_soon(self) -> None:
+        """Redraw once the keys already queued are handled: a burst of 3000 presses draws once, not 3000
+        times (each draw costs milliseconds; the keys behind it would wait seconds)."""
+        if not self._redraw_asked:
+            self._redraw_asked = True
+            self.call_later(self._redraw_asked_for)
+
+    def _redraw_asked_for(self) -> None:
+        self._redraw_asked = False
         self._redraw_charts(force=True)
 
     def action_cycle_marker(self) -> None:
         marker = next_marker(self.loss_chart.marker)
         self.loss_chart.set_marker(marker)
         self.views.set_marker(marker)
-        self._redraw_charts(force=True)
+        self._redraw_soon()
         self.notify(f"chart marker: {MARKER_NAMES[marker]}", timeout=2)
 
     def action_help(self) -> None:
@@ -434,7 +495,7 @@ class NudgeApp(App[int]):
         try:
             s.set_live(event.name, event.value)
         except ConfigError as exc:  # the form checked it already; belt and braces
-            self.notify(str(exc), severity="error")
+            self.notify(exc.message("form"), severity="error")
             return
         self._update_status()
 
@@ -444,8 +505,9 @@ class NudgeApp(App[int]):
 
 
 def run_app(config: RunConfig, mouse: bool = True) -> int:
-    """Open the app on this config (the CLI's entry point); returns the exit status."""
-    app = NudgeApp(config)
+    """Open the app on this config (the CLI's entry point); returns the exit status (128 + the signal
+    when SIGTERM, SIGHUP or SIGINT ended it)."""
+    app = NudgeApp(config, quit_on_signals=True)
     app.run(mouse=mouse)
     return app.return_code or 0
 

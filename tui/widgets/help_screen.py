@@ -6,7 +6,7 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
+from ..markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Static
 

@@ -20,6 +20,8 @@ from textual.widgets import Input, Label, Static
 
 from engine import ACTIVATIONS, FIELDS, FIELDS_BY_NAME, OPTIMIZERS, ConfigError, RunConfig
 
+from ..markup import escape
+
 #: Fields a running model takes without a reset.
 LIVE_FIELDS = ("lr", "momentum")
 
@@ -54,7 +56,7 @@ class FieldRow(Vertical):
     def show_error(self, message: str | None) -> None:
         self.set_class(bool(message), "-invalid")
         self.input.set_class(bool(message), "-invalid")
-        self.query_one(".field-error", Static).update(message or "")
+        self.query_one(".field-error", Static).update(escape(message or ""))  # it quotes what was typed
 
 
 class ParamsForm(Vertical):
@@ -136,13 +138,13 @@ class ParamsForm(Vertical):
             try:
                 parsed[name] = row.field.parse(row.input.value)
             except ConfigError as exc:
-                errors[name] = str(exc)
+                errors[name] = exc.message("form")
         config = None
         if not errors:
             try:
                 config = self.base.with_values(**parsed)
             except ConfigError as exc:
-                errors[exc.field if exc.field in rows else next(iter(rows))] = str(exc)
+                errors[exc.field if exc.field in rows else next(iter(rows))] = exc.message("form")
         for name, row in rows.items():
             row.show_error(errors.get(name))
         self.config, self.errors = config, errors

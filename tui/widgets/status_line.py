@@ -3,7 +3,7 @@ and the learning rate; a diverged run's hint on a second line."""
 
 from __future__ import annotations
 
-from textual.markup import escape
+from ..markup import escape
 from textual.widgets import Static
 
 from engine import RunState, format_number

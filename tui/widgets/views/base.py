@@ -27,7 +27,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.markup import escape
+from ...markup import escape
 from textual.widget import Widget
 from textual.widgets import Static
 

@@ -3,7 +3,7 @@ plain words, and the examples the view does apply to."""
 
 from __future__ import annotations
 
-from textual.markup import escape
+from ...markup import escape
 from textual.widgets import Static
 
 from engine import EXAMPLES, RunConfig
