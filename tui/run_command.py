@@ -52,7 +52,6 @@ class _Writer:
     def __init__(self, config: RunConfig, fmt: str, every: int):
         self.config, self.fmt, self.every = config, fmt, every
         self.out = sys.stdout
-        self.last_epoch = 0  # the last epoch with a row written (jsonl) or trained (text)
         self.last_logged = 0  # text: the last epoch with a log line
 
     def emit(self, events: list) -> None:
@@ -70,7 +69,6 @@ class _Writer:
                 if lines:
                     self.out.write("".join(line + "\n" for line in lines))
                     self.last_logged = log_epochs(self.config, chunk, self.every)[-1]
-            self.last_epoch = int(chunk.epoch[-1])
         self.out.flush()
 
     def close(self, result) -> None:

@@ -101,3 +101,21 @@ def test_a_full_device_is_one_line_and_exit_1(fmt):
     lines = err.decode().strip().splitlines()
     assert proc.returncode == 1
     assert lines == ["nudge: cannot write the output: No space left on device"]
+
+
+def test_a_second_ctrl_c_quits_even_when_nobody_reads_the_output():
+    proc = popen("linear-3x", "--epochs", "10000000", "--format", "jsonl", stdout=subprocess.PIPE,
+                 stderr=subprocess.PIPE, bufsize=0)
+    assert proc.stdout.readline()
+    time.sleep(1.0)  # the pipe is full: the writer is blocked, and so the summary could never be written
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    asked = time.monotonic()
+    try:
+        proc.wait(timeout=10)
+    finally:
+        proc.kill()
+    assert time.monotonic() - asked < 5.0
+    assert proc.returncode == 130
+    assert proc.stderr.read().decode().strip().splitlines() == ["nudge: interrupted again; output cut short"]
