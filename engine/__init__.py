@@ -16,7 +16,7 @@ from .examples import EXAMPLES, Example, example_ids, get_example
 from .history import Change, History
 from .learners import warm_up
 from .metrics import MetricChunk, json_safe
-from .report import format_number, format_row, format_summary, log_due, log_interval, log_lines
+from .report import format_number, format_row, format_summary, log_due, log_epochs, log_interval, log_lines
 from .states import FINAL_STATES, MemberStatus, RunState
 from . import teaching
 
@@ -26,6 +26,6 @@ __all__ = [
     "Event", "HyperChanged", "Progress", "RunController", "RunResult", "StateChanged",
     "Dataset", "eval_grid", "make_data", "EXAMPLES", "Example", "example_ids", "get_example",
     "Change", "History", "warm_up", "MetricChunk", "json_safe",
-    "format_number", "format_row", "format_summary", "log_due", "log_interval", "log_lines",
+    "format_number", "format_row", "format_summary", "log_due", "log_epochs", "log_interval", "log_lines",
     "FINAL_STATES", "MemberStatus", "RunState", "teaching",
 ]

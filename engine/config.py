@@ -25,9 +25,11 @@ MAX_SEEDS = 1024
 
 # Seeds x parameters, the same budget on every machine. A member holds its parameters and 3x as many floats
 # of optimizer state and gradient (engine/kernel.py state_size), all float32: 16 bytes a parameter, so 16M
-# is about 256 MB of training state (the torch modules each member is built from add about 4 bytes a
-# parameter more). The largest single net the fields admit, 8 hidden layers of 512 (1,840,129 parameters),
-# fits alone, and 8 seeds of it still do.
+# is about 256 MB of training state. Training a slice of an epoch at a time keeps a start-of-epoch copy of
+# both (16 bytes more) and two 4-byte snapshots for the UI, so the engine peaks at about 40 bytes a
+# member-parameter: 640 MB at the budget (8 x 1.84M measured: a 0.97 GB process, torch included). The
+# largest single net the fields admit, 8 hidden layers of 512 (1,840,129 parameters), fits alone, and 8
+# seeds of it still do.
 MAX_SEED_PARAMS = 16_000_000
 BYTES_PER_PARAM = 16
 # Seeds x points needs no budget of its own: the fields bound it at 1,024 x 10,000 = 10.24M values per data

@@ -294,7 +294,7 @@ class NudgeApp(App[int]):
         self.query_one(StatusLine).show(status_text(
             state=s.state, epoch=s.epoch, total=config.epochs, loss=s.loss, eps=s.eps, speed=self.speed.name,
             knob=knob, hint=s.hint, torch_loading=self.torch_loading and not s.started,
-            unit="epoch" if config.example.is_torch else "iteration"))
+            unit="epoch" if config.example.is_torch else "iteration", fraction=s.epoch_fraction))
 
     def _explain_form_errors(self) -> None:
         errors = self.form.errors

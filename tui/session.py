@@ -15,7 +15,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from engine import (FINAL_STATES, Change, History, HyperChanged, MetricChunk, Progress, RunConfig, RunController,
-                    RunState, StateChanged, format_row, format_summary, log_due, log_interval, log_lines)
+                    RunState, StateChanged, format_row, format_summary, log_epochs, log_interval, log_lines)
 
 HISTORY_CAPACITY = 4096
 TRAIN_THREAD_NAME = "nudge-train"  # the worker thread carries this name while it trains
@@ -100,6 +100,13 @@ class RunSession:
     @property
     def epoch(self) -> int:
         return self.history.epochs_seen
+
+    @property
+    def epoch_fraction(self) -> float:
+        """How far the epoch in progress is (0 to 1): a large net's epoch can take minutes."""
+        if self.controller is None or self.state not in (RunState.RUNNING, RunState.PAUSED):
+            return 0.0
+        return self.controller.epoch_fraction
 
     @property
     def loss(self) -> float | None:
@@ -191,15 +198,15 @@ class RunSession:
                     self.requested.clear()  # asked for too late: the run ended first
                     update.finished = True
                     update.lines += self._closing_lines()
-        self.rate.mark(time.monotonic() if now is None else now, self.epoch)
+        self.rate.mark(time.monotonic() if now is None else now, self.epoch + self.epoch_fraction)
         return update
 
     # -- log text ---------------------------------------------------------------------------------------
 
     def _log_lines(self, chunk: MetricChunk) -> list[str]:
-        due = chunk.epoch[log_due(self.config, chunk.epoch, self.every)]
-        if len(due):
-            self._last_logged = int(due[-1])
+        logged = log_epochs(self.config, chunk, self.every)
+        if logged:
+            self._last_logged = logged[-1]
         return log_lines(self.config, chunk, self.every)
 
     def _closing_lines(self) -> list[str]:
@@ -213,7 +220,8 @@ class RunSession:
 
 def describe_change(change: Change) -> str:
     what = {"lr": "learning rate", "momentum": "momentum"}.get(change.name, change.name)
-    return f"epoch {change.epoch}: {what} {change.old:g} -> {change.new:g}"
+    into = f" ({change.fraction:.0%} into epoch {change.epoch + 1})" if change.fraction > 0 else ""
+    return f"epoch {change.epoch}{into}: {what} {change.old:g} -> {change.new:g}"
 
 
 def summary_lines(session: RunSession) -> list[str]:

@@ -50,3 +50,8 @@ def test_a_hint_with_brackets_is_not_read_as_markup():
 def test_nudge_3x_counts_iterations_as_its_log_does():
     text = plain(status_text(state="running", epoch=12, total=90, loss=4.0, eps=30.0, unit="iteration"))
     assert "iteration 12/90" in text and "30 iterations/s" in text and "epoch" not in text
+
+
+def test_a_long_epoch_shows_how_far_it_is_and_a_slow_rate_is_not_rounded_to_zero():
+    text = plain(status_text(state="running", epoch=0, total=2000, loss=None, eps=0.037, fraction=0.42))
+    assert "epoch 0/2000 (+42%)" in text and "0.037 epochs/s" in text
