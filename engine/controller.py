@@ -89,6 +89,8 @@ class RunResult:
     hint: str = ""
     runs: list[dict[str, Any]] = field(default_factory=list)  # one per member of a many-seed run
     last: dict[str, Any] = field(default_factory=dict)  # the last epoch's row (what the summary quotes)
+    curve: dict[str, Any] | None = None  # member 0's "found the curve?" (engine.teaching.found_curve), or None
+    notes: list[str] = field(default_factory=list)  # what the run's end should say besides the hint
 
     def to_json(self, member_params_limit: int = MEMBER_PARAMS_LIMIT) -> dict[str, Any]:
         """The closing JSON object. Parameters become lists here, and only here; members' parameters only
@@ -100,6 +102,10 @@ class RunResult:
         }
         if self.hint:
             out["hint"] = self.hint
+        if self.curve is not None:
+            out["found_curve"] = self.curve
+        if self.notes:
+            out["notes"] = self.notes
         if self.runs:
             total = sum(int(np.asarray(p).size) for r in self.runs for p in r.get("params", ()))
             keep = total <= member_params_limit
@@ -114,6 +120,42 @@ class RunResult:
                 runs.append(r)
             out["runs"] = runs
         return json_safe(out)
+
+
+# Judging a member's curve evaluates its net on the training points; past this many multiply-adds for the
+# whole run (a few hundred milliseconds of numpy) the run ends without the verdict rather than wait for it.
+CURVE_CHECK_WORK = 50_000_000
+
+
+def _curve_checks(config: RunConfig, learner: Learner, flat: np.ndarray, finished: bool) -> list[dict[str, Any]]:
+    """Each member's "did it find the curve, or stay near a straight line?" (the notebook's "run it again"),
+    as plain values; [] where the rule does not apply or would cost too much to apply."""
+    if not config.example.is_torch or not config.hidden:
+        return []
+    if flat.shape[0] * flat.shape[1] * config.points > CURVE_CHECK_WORK:
+        return []
+    from .teaching import found_curve
+
+    out = []
+    for k in range(learner.members):
+        check = found_curve(config, flat[k], learner.data[k], finished=finished)
+        if not check.applies:
+            return []
+        out.append({"verdict": check.verdict, "ratio": json_safe(float(check.ratio)), "sentence": check.sentence})
+    return out
+
+
+def _piled_gradient_note(config: RunConfig, learner: Learner) -> list[str]:
+    """With zero-grad off, say that gradients piled up and by how much (member 0)."""
+    if config.zero_grad or not config.example.is_torch or learner.epoch == 0:
+        return []
+    size = learner.piled_gradient(0)
+    if size is None:
+        return []
+    steps = learner.epoch * -(-config.points // config.effective_batch)
+    return [f"zero grad was off: each step's gradient was added to all the ones before and never cleared, so "
+            f"after {steps:,} steps the optimizer was stepping with a gradient of size {size:.3g}, the sum of "
+            f"every step's (turn zero grad on to step with each batch's own gradient)"]
 
 
 def _median(values: list[float]) -> float:
@@ -496,9 +538,13 @@ class RunController:
                           MemberStatus.CONVERGED: RunState.CONVERGED}.get(statuses[k], unfinished)
                 runs.append({"seed": seed, "status": str(member), "loss": json_safe(final[k]),
                              "epochs": learner.stopped_at[k] or learner.epoch, "params": learner.params(k, flat)})
+        curves = _curve_checks(self.config, learner, flat, finished=status != RunState.STOPPED)
+        for run, check in zip(runs, curves):
+            run["found_curve"] = check["verdict"]
         last = {name: col[-1].item() for name, col in self.history.columns.items()} if len(self.history) else {}
         self.result = RunResult(status=status, epochs=learner.epoch, loss=float(loss),
                                 params=learner.params(0, flat), seconds=learner.seconds, backend=learner.backend,
-                                hint=hint, runs=runs, last=last)
+                                hint=hint, runs=runs, last=last, curve=curves[0] if curves else None,
+                                notes=_piled_gradient_note(self.config, learner))
         self._set_state(status, hint)
         return self.result

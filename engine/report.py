@@ -143,7 +143,26 @@ def format_summary(config: RunConfig, result: Any, timing: bool = True) -> str:
             lines.append(f"learned y = {result.params[0][0]:.4f} x {result.params[1][0]:+.4f}")
     if result.hint:
         lines.append(f"hint: {result.hint}")
+    lines += list(getattr(result, "notes", None) or [])
+    curve = getattr(result, "curve", None)
     if result.runs:
         counts = Counter(r["status"] for r in result.runs)
         lines.append(f"{len(result.runs)} seeds: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+        verdicts = Counter(r.get("found_curve") for r in result.runs if r.get("found_curve"))
+        if verdicts:
+            lines.append(curve_counts(verdicts, len(result.runs)))
+    elif curve is not None:
+        lines.append(curve["sentence"])
     return "\n".join(lines)
+
+
+def curve_counts(verdicts: Counter, members: int) -> str:
+    """`19 of 32 seeds found the curve; 13 stayed near a straight line` (engine.teaching.found_curve's rule)."""
+    parts = [f"{verdicts.get('found', 0)} of {members} seeds found the curve"]
+    if verdicts.get("partial"):
+        parts.append(f"{verdicts['partial']} fitted one side only")
+    if verdicts.get("line"):
+        parts.append(f"{verdicts['line']} stayed near a straight line")
+    if verdicts.get("diverged"):
+        parts.append(f"{verdicts['diverged']} blew up")
+    return "; ".join(parts)

@@ -47,12 +47,34 @@ def _silence_stdout() -> None:
 
 
 class _Writer:
-    """Writes the run's rows as they are drained and remembers what it wrote last."""
+    """Writes the run's rows as they are drained and remembers what it wrote last.
+
+    Rows go straight to stdout's file descriptor with os.write, every partial write finished here: through
+    Python's buffered stdout, a Ctrl-C that interrupted a write blocked on a full pipe lost the rest of that
+    write (about 200 rows, mid-line, measured on CPython 3.11). os.write retries an interrupted write that
+    wrote nothing after running the handler, and returns the count of one that wrote part (PEP 475)."""
 
     def __init__(self, config: RunConfig, fmt: str, every: int):
         self.config, self.fmt, self.every = config, fmt, every
         self.out = sys.stdout
+        try:
+            self.out.flush()
+            self.fd: int | None = self.out.fileno()
+        except (AttributeError, OSError, ValueError):  # a stdout with no descriptor (tests capture it)
+            self.fd = None
         self.last_logged = 0  # text: the last epoch with a log line
+
+    def write(self, text: str) -> None:
+        if self.fd is None:
+            self.out.write(text)
+            return
+        view = memoryview(text.encode())
+        while view:
+            view = view[os.write(self.fd, view):]
+
+    def flush(self) -> None:
+        if self.fd is None:
+            self.out.flush()
 
     def emit(self, events: list) -> None:
         for event in events:
@@ -63,22 +85,22 @@ class _Writer:
                 rows = max(1, WRITE_VALUES * len(chunk) // max(1, chunk.values()))
                 for start in range(0, len(chunk), rows):
                     part = chunk.slice(start, start + rows)
-                    self.out.write("".join(json.dumps(json_safe(row)) + "\n" for row in part.rows()))
+                    self.write("".join(json.dumps(json_safe(row)) + "\n" for row in part.rows()))
             else:
                 lines = log_lines(self.config, chunk, self.every)
                 if lines:
-                    self.out.write("".join(line + "\n" for line in lines))
+                    self.write("".join(line + "\n" for line in lines))
                     self.last_logged = log_epochs(self.config, chunk, self.every)[-1]
-        self.out.flush()
+        self.flush()
 
     def close(self, result) -> None:
         if self.fmt == "jsonl":
-            self.out.write(json.dumps(result.to_json()) + "\n")
+            self.write(json.dumps(result.to_json()) + "\n")
         else:
             if result.epochs and self.last_logged != result.epochs and result.last:
-                self.out.write(format_row(self.config, result.last) + "\n")  # it ended between log lines
-            self.out.write(format_summary(self.config, result) + "\n")
-        self.out.flush()
+                self.write(format_row(self.config, result.last) + "\n")  # it ended between log lines
+            self.write(format_summary(self.config, result) + "\n")
+        self.flush()
 
 
 def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
@@ -102,8 +124,8 @@ def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
     worker = threading.Thread(target=controller.run_to_end, name="nudge-train", daemon=True)
     try:
         if fmt == "text":
-            writer.out.write(config.describe() + "\n")
-            writer.out.flush()
+            writer.write(config.describe() + "\n")
+            writer.flush()
         controller.drain()  # from here on the run waits for this writer when it is ahead of it
         worker.start()
         while not controller.done.is_set():

@@ -156,5 +156,9 @@ class AutogradLearner(Learner):
         self._saved = None
         self._pos = 0
 
+    def piled_gradient(self, k: int = 0) -> float | None:
+        grads = [p.grad.detach().reshape(-1).double() for p in self.modules[k].parameters() if p.grad is not None]
+        return float(self._torch.linalg.vector_norm(self._torch.cat(grads))) if grads else None
+
     def flat_params(self) -> np.ndarray:
         return np.stack([flatten_module(m) for m in self.modules])

@@ -109,6 +109,11 @@ class Learner:
         """A word for the summary of a run that used up its epochs without converging ("" for none)."""
         return ""
 
+    def piled_gradient(self, k: int = 0) -> float | None:
+        """With zero-grad off: the size (L2 norm) of the gradient member k's optimizer steps with, which has
+        piled up from every step so far; None where the learner keeps none."""
+        return None
+
     def set_hyper(self, lr: float | None = None, momentum: float | None = None) -> None:
         if lr is not None:
             self.lr = float(lr)

@@ -112,6 +112,10 @@ class KernelLearner(Learner):
         self.cursor.loss_sum[:] = 0.0
         self.cursor.batch_grad[:] = 0.0
 
+    def piled_gradient(self, k: int = 0) -> float | None:
+        P = self.params_buf.shape[1]
+        return float(np.linalg.norm(self.state[k, 2 * P:3 * P].astype(np.float64)))  # p.grad (kernel.state_size)
+
     def flat_params(self) -> np.ndarray:
         return self.params_buf.copy()
 
