@@ -37,3 +37,23 @@ def test_a_finished_run(snap_compare, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_the_help_screen(snap_compare, size):
     assert snap_compare(app_for("parabola-sigmoid"), terminal_size=size, press=["question_mark"])
+
+
+# Each teaching view after a short finished run, on an example it applies to. Short runs of small nets keep
+# every drawn number far from a rounding edge, so the pictures are the same on every CPU.
+VIEW_SHOTS = [pytest.param("2", "linear-3x", 60, id="loss-curve"), pytest.param("3", "parabola-sigmoid", 80, id="network"),
+              pytest.param("4", "parabola-sigmoid", 80, id="activations"),
+              pytest.param("5", "parabola-sigmoid", 80, id="hidden-units"),
+              pytest.param("2", "parabola-relu", 10, id="not-applicable")]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("key, example, epochs", VIEW_SHOTS)
+def test_a_view_after_a_run(snap_compare, size, key, example, epochs):
+    async def run_then_view(pilot):
+        await pilot.press("space")
+        await finish_run(pilot)
+        await pilot.press(key)
+        await pilot.pause()
+
+    assert snap_compare(app_for(example, epochs=epochs), terminal_size=size, run_before=run_then_view)
