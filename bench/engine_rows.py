@@ -1,4 +1,5 @@
-"""Engine rows: one run and 64 seeds against the seed notebook's loop, kernel warm-up, memory."""
+"""Engine rows: one run and 64 seeds against the seed notebook's loop (speed and how far apart they end),
+kernel warm-up, memory."""
 
 from __future__ import annotations
 
@@ -16,40 +17,63 @@ from .table import Row
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _engine_seconds(seeds: int = 1) -> tuple[float, list]:
+def _engine_seconds(seeds: int = 1) -> tuple[float, np.ndarray]:
     from engine import RunConfig, RunController
 
     result = RunController(RunConfig.for_example("parabola-relu", seeds=seeds)).run()
     assert result.backend == "kernel", result.backend
-    return result.seconds, result.params
+    return result.seconds, np.concatenate([np.ravel(p) for p in result.params])
 
 
-def _seed_loop_seconds() -> tuple[float, list]:
-    from tests.seed_loop import flat_params, seed_loop
+def _seed_loop_seconds() -> tuple[float, np.ndarray]:
+    """The notebook's loop timed as the engine's run is: training alone, after the module and its optimizer
+    are built (the engine's `seconds` leaves out model building and imports too)."""
+    from tests import seed_loop
 
+    net, optimizer, X, Y = seed_loop.setup("parabola-relu", seed=0)
     started = time.perf_counter()
-    net = seed_loop("parabola-relu", seed=0)
-    return time.perf_counter() - started, flat_params(net)
+    seed_loop.train(net, optimizer, X, Y, seed_loop.default_epochs("parabola-relu"))
+    return time.perf_counter() - started, seed_loop.flat(net)
+
+
+def _deviation_row(got: np.ndarray, want: np.ndarray) -> Row:
+    """How far the engine's final params lie from the notebook's, judged as tests/engine/test_numerics.py
+    judges the 2000-epoch run: bit for bit where torch rounds as the kernel mirrors, else within twice how
+    far the notebook's loop moves from itself under a one-ulp disturbance (two more runs, made only then)."""
+    from tests import seed_loop
+
+    def twins():
+        print("measuring the notebook loop's own spread (two more runs)...", file=sys.stderr, flush=True)
+        return [seed_loop.trajectory("parabola-relu", twin=t)[-1] for t in seed_loop.LONG_TWINS]
+
+    ok, why = seed_loop.explained(got, want, twins)
+    return Row("engine vs notebook", f"final {why}", f"bit for bit, or within {seed_loop.SPREAD_FACTOR}x the "
+               "loop's own spread", ok)
 
 
 def training_rows(rounds: int = 3) -> list[Row]:
-    """Alternate the two sides so drift on this noisy machine hits both alike; compare medians."""
-    _engine_seconds()  # compile or load the kernel before timing anything
+    """Alternate the two sides so drift on this noisy machine hits both alike; compare medians. Both sides
+    are warmed up first (the kernel compiled or loaded; torch's first optimizer and backward pass made)."""
+    from tests import seed_loop
+
+    _engine_seconds()
     _engine_seconds(64)
+    seed_loop.seed_loop("parabola-relu", epochs=1)
     seed_t, one_t, many_t = [], [], []
-    deviation = 0.0
+    worst = None  # the round whose params lie farthest apart (every round should give the same)
     for _ in range(rounds):
         t, want = _seed_loop_seconds()
         seed_t.append(t)
         t, got = _engine_seconds()
         one_t.append(t)
-        deviation = max(deviation, max(float(np.max(np.abs(np.array(g) - np.array(w)))) for g, w in zip(got, want)))
+        if worst is None or seed_loop.deviation(got, want) > seed_loop.deviation(*worst):
+            worst = (got, want)
         many_t.append(_engine_seconds(64)[0])
     seed, one, many = (statistics.median(v) for v in (seed_t, one_t, many_t))
     return [
-        Row("engine, one run", f"{seed / one:.0f}x faster ({one * 1e3:.1f} ms vs seed loop {seed:.2f} s); "
-            f"params within {deviation:.1e}", ">= 50x, params within 1e-4",
-            seed / one >= 50 and deviation <= 1e-4),
+        Row("engine, one run", f"{seed / one:.0f}x faster ({one * 1e3:.1f} ms vs seed loop {seed:.2f} s, training "
+            "alone on both sides)", ">= 50x", seed / one >= 50),
+        _deviation_row(*worst),
         Row("engine, 64 seeds", f"{64 * seed / many:.0f}x faster ({many * 1e3:.0f} ms vs 64 x {seed:.2f} s)",
             ">= 500x", 64 * seed / many >= 500),
     ]
