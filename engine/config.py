@@ -9,7 +9,7 @@ same wherever it is shown; only the name of the field follows the place: `--x-mi
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields as dc_fields, replace
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence, Union
 
 from .examples import Example, example_ids, get_example

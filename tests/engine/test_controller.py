@@ -1,12 +1,13 @@
 """The run controller: start, pause, step, resume, stop and retune a run from another thread or asyncio."""
 
 import asyncio
-import threading
 import time
 
 import pytest
 
 from engine import (HyperChanged, Progress, RunConfig, RunController, StateChanged)
+
+from tests.engine.run_helpers import start, wait_for
 
 
 def controller(example="parabola-relu", **kw):
@@ -15,17 +16,6 @@ def controller(example="parabola-relu", **kw):
     return RunController(RunConfig.for_example(example, **kw), pace=pace, start_paused=start_paused)
 
 
-def wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.005)
-
-
-def start(ctl):
-    thread = threading.Thread(target=ctl.run, daemon=True)
-    thread.start()
-    return thread
 
 
 def test_a_run_started_paused_waits_then_steps_exactly():

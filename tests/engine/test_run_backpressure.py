@@ -8,25 +8,15 @@ nobody drains never waits: its oldest undrained progress is dropped instead, sta
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 
 from engine import Progress, RunConfig, RunController, StateChanged
 
+from tests.engine.run_helpers import start, wait_for
+
 LONG = dict(epochs=10_000_000)
 
 
-def wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.005)
-
-
-def start(ctl):
-    thread = threading.Thread(target=ctl.run_to_end, daemon=True)
-    thread.start()
-    return thread
 
 
 def undrained(ctl):

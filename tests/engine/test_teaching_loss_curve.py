@@ -1,12 +1,10 @@
 """The loss-versus-weight view of the one-weight models: an exact parabola, its tangent, its bottom, the next step."""
 
-import math
-
 import numpy as np
 import pytest
 
 from engine import RunConfig, RunController, make_data
-from engine.teaching.loss_curve import best_weight, gradient, loss_curve, loss_curve_for, mse
+from engine.teaching.loss_curve import best_weight, loss_curve, loss_curve_for, mse
 
 X = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
 Y = 3.0 * X

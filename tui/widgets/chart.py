@@ -16,6 +16,7 @@ from textual_plotext import PlotextPlot
 
 from ..ansi import compact_ansi
 from ..presets import MARKERS
+from ..series import format_tick, nice_ticks
 
 Y_AXIS_COLUMNS = 9  # room plotext takes for y tick labels and the frame
 FRAME_MIN_ROWS = 12  # shorter charts drop plotext's frame: two more rows for the curve
@@ -105,6 +106,15 @@ class Chart(PlotextPlot):
         self.draws += 1
         self.refresh()
         return True
+
+    def range_axes(self, plt, x_min: float, x_max: float, limits: tuple[float, float]) -> None:
+        """x from x_min to x_max and y within `limits`, with round ticks for this chart's size."""
+        plt.xlim(x_min, x_max)
+        plt.ylim(*limits)
+        xticks = nice_ticks(x_min, x_max, max(2, self.columns // 10))
+        plt.xticks(xticks, [format_tick(t) for t in xticks])
+        yticks = nice_ticks(*limits, max(2, self.rows // 3))
+        plt.yticks(yticks, [format_tick(t) for t in yticks])
 
     def draw(self, plt) -> None:  # pragma: no cover - each chart draws its own
         raise NotImplementedError

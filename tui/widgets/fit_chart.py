@@ -9,7 +9,7 @@ import numpy as np
 
 from engine import RunConfig, eval_grid, make_data
 
-from ..series import clip_curve, downsample, fit_limits, format_tick, nice_ticks
+from ..series import clip_curve, downsample, fit_limits
 from . import palette
 from .chart import Chart
 
@@ -53,12 +53,7 @@ class FitChart(Chart):
         grid = eval_grid(c, self.budget)
         truth = example.truth(grid) if example.truth_text else np.empty(0)
         limits = fit_limits([self.data.y, truth])
-        plt.xlim(c.eval_min, c.eval_max)
-        plt.ylim(*limits)
-        xticks = nice_ticks(c.eval_min, c.eval_max, max(2, self.columns // 10))
-        plt.xticks(xticks, [format_tick(t) for t in xticks])
-        yticks = nice_ticks(*limits, max(2, self.rows // 3))
-        plt.yticks(yticks, [format_tick(t) for t in yticks])
+        self.range_axes(plt, c.eval_min, c.eval_max, limits)
         lo, hi = self._training_range()
         for x in sorted({lo, hi}):
             if c.eval_min <= x <= c.eval_max:

@@ -15,7 +15,7 @@ import numpy as np
 
 from engine import RunConfig, eval_grid, make_data, teaching
 
-from ...series import clip_curve, downsample, fit_limits, format_tick, nice_ticks
+from ...series import clip_curve, downsample, fit_limits
 from .. import palette
 from ..chart import Chart
 from .base import PATH, UNIT_COLOURS, VERDICT_COLOURS, PlotView, coloured, fit_title
@@ -48,12 +48,7 @@ class HiddenUnitsView(PlotView):
 
     def _axes(self, plt, chart: Chart, limits: tuple[float, float]) -> None:
         c = self.config
-        plt.xlim(c.eval_min, c.eval_max)
-        plt.ylim(*limits)
-        xticks = nice_ticks(c.eval_min, c.eval_max, max(2, chart.columns // 10))
-        plt.xticks(xticks, [format_tick(t) for t in xticks])
-        yticks = nice_ticks(*limits, max(2, chart.rows // 3))
-        plt.yticks(yticks, [format_tick(t) for t in yticks])
+        chart.range_axes(plt, c.eval_min, c.eval_max, limits)
 
     def _data_points(self, plt, chart: Chart) -> None:
         dx, dy = downsample(self._data.x, self._data.y, chart.budget * 2)
