@@ -702,7 +702,7 @@ def _compiled(variant: str = "scalar"):
     return _kernels[variant]
 
 
-def warm_up(members: int = 1) -> None:
+def compile_variant(members: int = 1) -> None:
     """Compile the kernel, or load it from numba's cache, now (e.g. on a background thread at startup),
     so the first real call does not wait for it: the scalar variant a one-member run uses, or with
     members > 1 the lockstep one. Raises ImportError without numba."""

@@ -422,11 +422,17 @@ class NudgeApp(App[int]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
+        self._clear_note()  # a toast would cover the text the person asked for
         self.push_screen(HelpScreen(help_rows(), self.session.config.example))
 
     def action_about(self) -> None:
         config = self.session.config
+        self._clear_note()
         self.push_screen(ExampleInfoScreen(config.example, "settings: " + config.settings_text()))
+
+    def _clear_note(self) -> None:
+        self._next_note = None
+        self.clear_notifications()
 
     def action_example(self, example_id: str) -> None:
         self._switch_example(example_id)

@@ -51,7 +51,7 @@ class KernelLearner(Learner):
         self._set_limit(self.initial_losses())
         # Compile, or load from numba's cache, now (set-up, not training time): the variant `train` will use.
         lanes = k > 1 and kernel.lane_scratch_bytes(self.sizes, self._points) <= kernel.LANE_SCRATCH_LIMIT
-        kernel.warm_up(2 if lanes else 1)
+        kernel.compile_variant(2 if lanes else 1)
 
     @property
     def epoch_work(self) -> int:

@@ -160,7 +160,7 @@ def test_importing_the_kernel_imports_neither_numba_nor_torch():
 
 def test_kernel_is_available_where_numba_imports_and_warms_up():
     assert kernel.available() is True
-    kernel.warm_up()  # compiles or loads from numba's cache; the engine may call it at startup
+    kernel.compile_variant()  # compiles or loads from numba's cache; a learner calls it when it is built
 
 
 def test_codes_and_state_size_are_the_published_ones():

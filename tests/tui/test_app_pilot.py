@@ -547,3 +547,27 @@ async def test_a_trains_the_net_without_non_linearity():
         assert app.session.config.activations == ("identity", "identity")
         await pilot.press("d")
         assert app.form.config.activation == ("relu",)
+
+
+async def test_help_and_about_open_uncovered_by_toasts():
+    app = make_app("linear-3x")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("m", "m", "m", "m")
+        await pilot.pause()
+        assert len(app._notifications) == 1  # each toast replaced the one before
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, ExampleInfoScreen) and len(app._notifications) == 0
+
+
+async def test_a_loss_that_blows_up_at_once_is_labelled_on_the_loss_chart():
+    app = make_app("linear-3x", lr=10, epochs=5)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        await finish_run(pilot)
+        assert app.session.state == "diverged" and app.session.epoch == 1
+        await pilot.pause()
+        import re
+
+        drawn = re.sub(r"\x1b\[[0-9;]*m", "", app.loss_chart.plt.build())
+        assert re.search(r"epoch 1: loss \d\.\d+e\+29", drawn)  # the one point, labelled with its loss (~4e29)

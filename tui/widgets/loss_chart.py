@@ -84,6 +84,10 @@ class LossChart(Chart):
         if view.raw_x is not None and len(view.raw_x):
             plt.plot(view.raw_x.tolist(), view.raw_y.tolist(), marker=self.marker, color=palette.LOSS_RAW)
         plt.plot(view.x.tolist(), view.y.tolist(), marker=self.marker, color=palette.LOSS)
+        if len(view.x) == 1:  # one point is one dot: say what it is (a run that blew up at once ends here)
+            only = float(history.loss[np.isfinite(history.loss)][-1])
+            plt.text(f"{self.unit} {int(view.x[0])}: loss {format_number(only)}", float(view.x[0]), float(view.y[0]),
+                     alignment="left", color=palette.NOTE, background=self.canvas_rgb)
         if view.ylim is not None:
             plt.ylim(*view.ylim)
         if view.yticks:
