@@ -11,7 +11,7 @@ its model, and nothing here ever imports the app.
 from .config import ACTIVATIONS, BACKENDS, FIELDS, FIELDS_BY_NAME, OPTIMIZERS, ConfigError, Field, RunConfig
 from .config_file import load_config_file, read_config_file
 from .controller import Event, HyperChanged, Progress, RunController, RunResult, StateChanged
-from .data import Dataset, eval_grid, make_data
+from .data import Dataset, eval_grid, held_out, make_data, split
 from .examples import EXAMPLES, Example, example_ids, get_example
 from .history import Change, History
 from .learners import warm_up
@@ -24,7 +24,7 @@ __all__ = [
     "ACTIVATIONS", "BACKENDS", "FIELDS", "FIELDS_BY_NAME", "OPTIMIZERS", "ConfigError", "Field", "RunConfig",
     "load_config_file", "read_config_file",
     "Event", "HyperChanged", "Progress", "RunController", "RunResult", "StateChanged",
-    "Dataset", "eval_grid", "make_data", "EXAMPLES", "Example", "example_ids", "get_example",
+    "Dataset", "eval_grid", "held_out", "make_data", "split", "EXAMPLES", "Example", "example_ids", "get_example",
     "Change", "History", "warm_up", "MetricChunk", "json_safe",
     "format_number", "format_row", "format_summary", "log_due", "log_epochs", "log_interval", "log_lines",
     "FINAL_STATES", "MemberStatus", "RunState", "teaching",

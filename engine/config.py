@@ -348,6 +348,9 @@ FIELDS: tuple[Field, ...] = (
           lambda v: _float("x_max", v, -1e4, 1e4), metavar="F"),
     Field("points", "points", "number of evenly spaced training points",
           lambda v: _int("points", v, 1, 10_000), metavar="N"),
+    Field("test_fraction", "test fraction",
+          "share of the points held out of training, to test on (every k-th point)",
+          lambda v: _float("test_fraction", v, 0.0, 0.5), metavar="F"),
     Field("eval_min", "eval from", "left end of the range the fit is drawn over (extrapolation)",
           lambda v: _float("eval_min", v, -1e4, 1e4), applies="all", metavar="F"),
     Field("eval_max", "eval to", "right end of the range the fit is drawn over",
@@ -412,6 +415,7 @@ class RunConfig:
     x_min: float = -5.0
     x_max: float = 5.0
     points: int = 11
+    test_fraction: float = 0.0  # share of the points held out of training (engine.data.held_out)
     eval_min: float = -5.0
     eval_max: float = 5.0
     zero_grad: bool = True
@@ -486,6 +490,19 @@ class RunConfig:
             if self.x_min >= self.x_max and self.points > 1:
                 raise ConfigError("x_max", [f"{self.x_max:g} must be greater than ", Ref("x_min"),
                                             f" ({self.x_min:g})"])
+            if self.test_fraction > 0:
+                held = held_out_count(self.points, self.test_fraction)
+                if held < 1:
+                    raise ConfigError("test_fraction", [
+                        f"{self.test_fraction:g} holds out no point: it takes 1 point in every "
+                        f"{held_out_step(self.test_fraction):,}, the first being point number "
+                        f"{held_out_step(self.test_fraction) // 2 + 1:,}, and there are {self.points:,} ",
+                        Ref("points"), "; raise it or use more ", Ref("points")])
+                if self.points - held < 2:
+                    raise ConfigError("test_fraction", [
+                        f"{self.test_fraction:g} of {self.points:,} ", Ref("points"), f" holds out {held:,} and "
+                        f"leaves {self.points - held:,} to train on; at least 2 must remain: lower it or use "
+                        f"more ", Ref("points")])
             params = param_count(self.layer_sizes)
             if self.seeds * params > MAX_SEED_PARAMS:
                 raise ConfigError("hidden", (
@@ -520,8 +537,13 @@ class RunConfig:
         return (1, *self.hidden, 1)
 
     @property
+    def train_points(self) -> int:
+        """The points a torch example trains on: `points` less those held out (test_fraction)."""
+        return self.points - held_out_count(self.points, self.test_fraction)
+
+    @property
     def effective_batch(self) -> int:
-        n = 1 if not self.example.is_torch else self.points
+        n = 1 if not self.example.is_torch else self.train_points
         return n if self.batch_size == 0 else min(self.batch_size, n)
 
     def relevant_fields(self) -> list[Field]:
@@ -553,6 +575,20 @@ class RunConfig:
     def describe(self) -> str:
         """One line: the example and its main settings."""
         return f"{self.example_id}: {self.settings_text()}"
+
+
+def held_out_step(fraction: float) -> int:
+    """k: with a test fraction f > 0, every k-th point is held out, k = round(1 / f)."""
+    return max(1, round(1.0 / fraction))
+
+
+def held_out_count(points: int, fraction: float) -> int:
+    """How many of `points` points a test fraction holds out: indices k//2, k//2 + k, ... below `points`."""
+    if fraction <= 0:
+        return 0
+    k = held_out_step(fraction)
+    first = k // 2
+    return 0 if first >= points else (points - 1 - first) // k + 1
 
 
 def _millions(n: int) -> str:

@@ -91,6 +91,14 @@ class RunResult:
     last: dict[str, Any] = field(default_factory=dict)  # the last epoch's row (what the summary quotes)
     curve: dict[str, Any] | None = None  # member 0's "found the curve?" (engine.teaching.found_curve), or None
     notes: list[str] = field(default_factory=list)  # what the run's end should say besides the hint
+    # With held-out points (test_fraction > 0): the last epoch's MSE over them (the median over members, a
+    # stopped member's last, as `loss`); None without.
+    test_loss: float | None = None
+    # Member 0's mean squared error against the noise-free target on an even grid (ERROR_GRID points) inside
+    # the training range, and outside it within the evaluation range (None when that has no outside part);
+    # None for nudge-3x. How the fit extrapolates, held-out points or not.
+    error_inside: float | None = None
+    error_outside: float | None = None
 
     def to_json(self, member_params_limit: int = MEMBER_PARAMS_LIMIT) -> dict[str, Any]:
         """The closing JSON object. Parameters become lists here, and only here; members' parameters only
@@ -100,6 +108,11 @@ class RunResult:
             "params": [np.asarray(p).tolist() for p in self.params], "seconds": round(self.seconds, 6),
             "backend": self.backend,
         }
+        if self.test_loss is not None:
+            out["test_loss"] = self.test_loss
+        if self.error_inside is not None:
+            out["error_inside"] = self.error_inside
+            out["error_outside"] = self.error_outside
         if self.hint:
             out["hint"] = self.hint
         if self.curve is not None:
@@ -145,6 +158,34 @@ def _curve_checks(config: RunConfig, learner: Learner, flat: np.ndarray, finishe
     return out
 
 
+ERROR_GRID = 200  # points inside the training range, and as many outside it, for error_inside / error_outside
+
+
+def _true_errors(config: RunConfig, flat: np.ndarray) -> tuple[float | None, float | None]:
+    """(inside, outside): the MSE of the net `flat` against the example's noise-free target on ERROR_GRID
+    evenly spaced points over the training range [x_min, x_max], and as many over the parts of the evaluation
+    range [eval_min, eval_max] outside it (shared in proportion to their lengths; None when there are none).
+    (None, None) for nudge-3x."""
+    from .models import predict
+
+    if not config.example.is_torch:
+        return None, None
+    sizes, acts, truth = config.layer_sizes, config.activations, config.example.truth
+
+    def mse(xs: np.ndarray) -> float:
+        with np.errstate(all="ignore"):
+            return float(np.mean((predict(flat, sizes, acts, xs) - np.asarray(truth(xs), np.float64)) ** 2))
+
+    inside = np.linspace(config.x_min, config.x_max, ERROR_GRID if config.x_max > config.x_min else 1)
+    parts = [(config.eval_min, min(config.x_min, config.eval_max)), (max(config.x_max, config.eval_min), config.eval_max)]
+    parts = [(a, b) for a, b in parts if b > a]
+    if not parts:
+        return mse(inside), None
+    total = sum(b - a for a, b in parts)
+    outside = np.concatenate([np.linspace(a, b, max(2, round(ERROR_GRID * (b - a) / total))) for a, b in parts])
+    return mse(inside), mse(outside)
+
+
 def _piled_gradient_note(config: RunConfig, learner: Learner) -> list[str]:
     """With zero-grad off, say that gradients piled up and by how much (member 0)."""
     if config.zero_grad or not config.example.is_torch or learner.epoch == 0:
@@ -152,7 +193,7 @@ def _piled_gradient_note(config: RunConfig, learner: Learner) -> list[str]:
     size = learner.piled_gradient(0)
     if size is None:
         return []
-    steps = learner.epoch * -(-config.points // config.effective_batch)
+    steps = learner.epoch * -(-config.train_points // config.effective_batch)
     return [f"zero grad was off: each step's gradient was added to all the ones before and never cleared, so "
             f"after {steps:,} steps the optimizer was stepping with a gradient of size {size:.3g}, the sum of "
             f"every step's (turn zero grad on to step with each batch's own gradient)"]
@@ -527,6 +568,10 @@ class RunController:
             hint = learner.closing_hint()
         final = [learner.final_loss(k) for k in range(learner.members)]
         loss = final[0] if learner.members == 1 else _median(final)
+        test_loss = None
+        if learner.has_test:
+            tests = [learner.final_test_loss(k) for k in range(learner.members)]
+            test_loss = tests[0] if learner.members == 1 else _median(tests)
         flat = learner.flat_params()  # one copy for every member (the kernel's buffer can be large)
         self._flat = flat
         runs = []
@@ -538,6 +583,8 @@ class RunController:
                           MemberStatus.CONVERGED: RunState.CONVERGED}.get(statuses[k], unfinished)
                 runs.append({"seed": seed, "status": str(member), "loss": json_safe(final[k]),
                              "epochs": learner.stopped_at[k] or learner.epoch, "params": learner.params(k, flat)})
+                if learner.has_test:
+                    runs[-1]["test_loss"] = json_safe(float(learner.last_test_loss[k]))
         curves = _curve_checks(self.config, learner, flat, finished=status != RunState.STOPPED)
         for run, check in zip(runs, curves):
             run["found_curve"] = check["verdict"]
@@ -545,6 +592,7 @@ class RunController:
         self.result = RunResult(status=status, epochs=learner.epoch, loss=float(loss),
                                 params=learner.params(0, flat), seconds=learner.seconds, backend=learner.backend,
                                 hint=hint, runs=runs, last=last, curve=curves[0] if curves else None,
-                                notes=_piled_gradient_note(self.config, learner))
+                                notes=_piled_gradient_note(self.config, learner), test_loss=test_loss)
+        self.result.error_inside, self.result.error_outside = _true_errors(self.config, flat[0])
         self._set_state(status, hint)
         return self.result

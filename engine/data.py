@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import RunConfig
+from .config import RunConfig, held_out_step
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,27 @@ def make_data(config: RunConfig, seed: int | None = None) -> Dataset:
     eps = np.random.default_rng(seed).standard_normal(config.points) * config.noise
     y = example.target(x, eps)
     return Dataset(x.astype(np.float32), np.asarray(y, dtype=np.float64).astype(np.float32))
+
+
+def held_out(config: RunConfig) -> np.ndarray:
+    """Which of `make_data(config)`'s points are held out of training to test on (bool, one per point:
+    `config.points` of them for a torch example, the one sample for nudge-3x, never held out). With a test
+    fraction f > 0 and k = round(1 / f): every k-th point from index k // 2 on, so the held-out points are
+    spread evenly and neither end of the range is held out when avoidable; all False at f = 0. The same for
+    every seed (only the noise differs)."""
+    if not config.example.is_torch:
+        return np.zeros(1, dtype=bool)
+    mask = np.zeros(config.points, dtype=bool)
+    if config.test_fraction > 0:
+        k = held_out_step(config.test_fraction)
+        mask[k // 2::k] = True
+    return mask
+
+
+def split(dataset: Dataset, mask: np.ndarray) -> tuple[Dataset, Dataset]:
+    """(training points, held-out points) of a data set, by a `held_out` mask; order kept."""
+    keep = ~mask
+    return Dataset(dataset.x[keep], dataset.y[keep]), Dataset(dataset.x[mask], dataset.y[mask])
 
 
 def eval_grid(config: RunConfig, count: int) -> np.ndarray:

@@ -12,9 +12,12 @@ from typing import Any, Iterator
 
 import numpy as np
 
-# Columns that exist only for some runs: one-weight models (weight, bias, grad) and the nudge learner
+# Columns that exist only for some runs: runs with held-out points (test_loss), one-weight models (weight, bias, grad) and the nudge learner
 # (weight, error, next_weight).
-OPTIONAL_COLUMNS = ("weight", "bias", "grad", "prediction", "error", "next_weight")
+OPTIONAL_COLUMNS = ("test_loss", "weight", "bias", "grad", "prediction", "error", "next_weight")
+
+# Per-member columns, [K, E] (many-seed runs): rows carry them as lists.
+_MEMBER_COLUMNS = ("losses", "test_losses")
 
 
 @dataclass
@@ -22,6 +25,12 @@ class MetricChunk:
     epoch: np.ndarray  # int64 [E]: epochs completed, 1-based
     loss: np.ndarray  # float64 [E]: training MSE after the epoch (the median over members of a many-seed run)
     losses: np.ndarray | None = None  # float64 [K, E] for many-seed runs; NaN once a member has stopped
+    # With held-out points (config.test_fraction > 0): the MSE over them after each epoch (the median over
+    # members), and for many-seed runs each member's [K, E] (NaN once a member has stopped). A net too large
+    # to trace every epoch's parameters has it at the chunk's last epoch only, NaN before it
+    # (learners/kernel.py TRACE_LIMIT).
+    test_loss: np.ndarray | None = None
+    test_losses: np.ndarray | None = None
     weight: np.ndarray | None = None
     bias: np.ndarray | None = None
     grad: np.ndarray | None = None  # d(training loss)/d(weight) after the epoch: the slope to nudge down
@@ -38,16 +47,18 @@ class MetricChunk:
     def values(self) -> int:
         """How many numbers the chunk carries (what a buffer of chunks is measured in)."""
         per_epoch = sum(1 for f in fields(self) if isinstance(getattr(self, f.name), np.ndarray)
-                        and f.name != "losses")
-        return len(self) * (per_epoch + (self.losses.shape[0] if self.losses is not None else 0))
+                        and f.name not in _MEMBER_COLUMNS)
+        members = sum(getattr(self, name).shape[0] for name in _MEMBER_COLUMNS if getattr(self, name) is not None)
+        return len(self) * (per_epoch + members)
 
     def slice(self, start: int, stop: int) -> "MetricChunk":
         """Epochs start..stop-1 of the chunk (views, no copies)."""
         cut = {f.name: getattr(self, f.name)[start:stop] for f in fields(self)
-               if isinstance(getattr(self, f.name), np.ndarray) and f.name != "losses"}
+               if isinstance(getattr(self, f.name), np.ndarray) and f.name not in _MEMBER_COLUMNS}
+        cut.update({name: getattr(self, name)[:, start:stop] for name in _MEMBER_COLUMNS
+                    if getattr(self, name) is not None})
         epochs = set(self.epoch[start:stop].tolist()) if self.marks else set()
-        return MetricChunk(**cut, losses=None if self.losses is None else self.losses[:, start:stop],
-                           marks={e: m for e, m in self.marks.items() if e in epochs})
+        return MetricChunk(**cut, marks={e: m for e, m in self.marks.items() if e in epochs})
 
     def columns(self) -> dict[str, np.ndarray]:
         out = {"epoch": self.epoch, "loss": self.loss}
@@ -59,18 +70,21 @@ class MetricChunk:
 
     def rows(self) -> Iterator[dict[str, Any]]:
         cols = {k: v.tolist() for k, v in self.columns().items()}
-        losses = self.losses.T.tolist() if self.losses is not None else None
+        members = {name: getattr(self, name).T.tolist() for name in _MEMBER_COLUMNS
+                   if getattr(self, name) is not None}
         for i in range(len(self)):
             row = {k: v[i] for k, v in cols.items()}
-            if losses is not None:
-                row["losses"] = losses[i]
+            for name, values in members.items():
+                row[name] = values[i]
             yield row
 
     def row(self, i: int) -> dict[str, Any]:
         """Epoch i of the chunk as a dict (what `rows()` yields, for one epoch)."""
         row = {k: v[i].item() for k, v in self.columns().items()}
-        if self.losses is not None:
-            row["losses"] = self.losses[:, i].tolist()
+        for name in _MEMBER_COLUMNS:
+            value = getattr(self, name)
+            if value is not None:
+                row[name] = value[:, i].tolist()
         return row
 
     def last(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .config import RunConfig
+from .data import held_out
 from .metrics import MetricChunk
 
 
@@ -98,6 +99,9 @@ def format_row(config: RunConfig, row: dict[str, Any]) -> str:
         parts = [f"epoch {epoch:>{len(str(config.epochs))}}"]
     if "grad" in row:
         last_x = config.x_max if config.points > 1 else config.x_min
+        if config.test_fraction > 0:  # the last training point (the last point may be held out)
+            kept = np.flatnonzero(~held_out(config))
+            last_x = float(np.linspace(config.x_min, config.x_max, config.points)[kept[-1]])
         parts += [f"weight {row['weight']:.3f}", f"bias {row['bias']:+.3f}", f"grad {row['grad']:+.3f}",
                   f"prediction {row['prediction']:.3f} at x={last_x:g}"]
     if config.example.is_torch or "weight" not in row:
@@ -106,6 +110,9 @@ def format_row(config: RunConfig, row: dict[str, Any]) -> str:
         finite = [v for v in row["losses"] if v is not None and math.isfinite(v)]
         if finite:
             parts.append(f"(seeds {format_number(min(finite))}..{format_number(max(finite))})")
+    if "test_loss" in row:
+        value = row["test_loss"]
+        parts.append(f"test loss {format_number(math.nan if value is None else value)}")
     return "  ".join(parts)
 
 
@@ -141,6 +148,15 @@ def format_summary(config: RunConfig, result: Any, timing: bool = True) -> str:
         lines.append(f"{word} after {result.epochs} epochs: loss {format_number(result.loss, 'nan')}{took}")
         if not config.hidden and status != "diverged" and result.params:
             lines.append(f"learned y = {result.params[0][0]:.4f} x {result.params[1][0]:+.4f}")
+        test_loss = getattr(result, "test_loss", None)
+        if test_loss is not None:
+            lines.append(f"held-out loss {format_number(test_loss)} (training loss {format_number(result.loss)})")
+        inside = getattr(result, "error_inside", None)
+        if inside is not None:
+            outside = getattr(result, "error_outside", None)
+            line = f"error against the true function: inside the training range {format_number(inside)}"
+            lines.append(line + (f", outside it {format_number(outside)}" if outside is not None
+                                 else " (the evaluation range has no outside part)"))
     if result.hint:
         lines.append(f"hint: {result.hint}")
     lines += list(getattr(result, "notes", None) or [])

@@ -74,6 +74,7 @@ class AutogradLearner(Learner):
         if budget is not None:
             epochs = min(epochs, max(1, budget // self._epoch_work + 1))  # what the budget can finish
         losses = np.full((self.members, epochs), np.nan)
+        test_losses = np.full((self.members, epochs), np.nan) if self.has_test else None
         trace = np.full((epochs, 2), np.nan) if self.is_one_weight else None
         start_pos, used, done = self._pos, 0, 0
         self.budget_cut = False
@@ -117,6 +118,8 @@ class AutogradLearner(Learner):
                 with torch.no_grad():
                     epoch_loss = float(((y - model(x)) ** 2).mean())
                 losses[k, done] = epoch_loss
+                if test_losses is not None:  # the held-out points, as the kernel learner measures them
+                    test_losses[k, done] = self.test_mse(k, flatten_module(model)[None, :])[0]
                 if k == 0 and trace is not None:
                     weight, bias = model[0].weight, model[0].bias
                     trace[done] = (float(weight.detach()), float(bias.detach()))
@@ -127,7 +130,8 @@ class AutogradLearner(Learner):
             done += 1
         self.last_work = (done * self._epoch_work + work_done(self._pos, N, batch)
                           - work_done(start_pos, N, batch))
-        return self._chunk(self.epoch, losses[:, :done], None if trace is None else trace[:done])
+        chunk = self._chunk(self.epoch, losses[:, :done], None if trace is None else trace[:done])
+        return self._test_chunk(chunk, None if test_losses is None else test_losses[:, :done])
 
     def _snapshot(self):
         """Every member's parameters, gradients and optimizer state, to return to (discard_partial)."""

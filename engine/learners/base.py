@@ -21,9 +21,9 @@ from typing import Sequence
 import numpy as np
 
 from ..config import RunConfig
-from ..data import Dataset, make_data
+from ..data import Dataset, held_out, make_data, split
 from ..metrics import MetricChunk, median_loss
-from ..models import predict, split_params
+from ..models import activate, predict, split_params
 from ..states import MemberStatus
 
 # A loss this many times the starting loss (or non-finite) means the run blew up. Healthy runs of the seed's
@@ -45,7 +45,14 @@ class Learner:
         self._loading_stop = stop
         self.members = config.seeds
         self.seeds = [config.seed + k for k in range(self.members)]
-        self.data: list[Dataset] = [make_data(config, s) for s in self.seeds]
+        # Each member trains on its training points only; the held-out ones (config.test_fraction) measure
+        # test_loss after each epoch. `self.data` is the training set, `self.test_data` the held-out one.
+        mask = held_out(config)
+        self.has_test = bool(mask.any())
+        pairs = [split(make_data(config, s), mask) for s in self.seeds]
+        self.data: list[Dataset] = [train for train, _ in pairs]
+        self.test_data: list[Dataset] = [test for _, test in pairs]
+        self.last_test_loss = np.full(self.members, np.nan)
         self.epoch = 0
         self.seconds = 0.0  # time spent training, and nothing else
         self.status = [MemberStatus.RUNNING] * self.members
@@ -142,6 +149,50 @@ class Learner:
             chunk.grad = np.mean(-2.0 * x[None, :] * residual, axis=1)
             chunk.prediction = w * x[-1] + b
         return chunk
+
+    def _test_chunk(self, chunk: MetricChunk, test_losses: np.ndarray | None) -> MetricChunk:
+        """Attach the held-out losses [K, E] (NaN where a member had stopped) to a chunk, and note each
+        member's latest one."""
+        if test_losses is None:
+            return chunk
+        chunk.test_loss = median_loss(test_losses)
+        chunk.test_losses = test_losses if self.members > 1 else None
+        for k in range(self.members):
+            seen = np.flatnonzero(~np.isnan(test_losses[k]))
+            if len(seen):
+                self.last_test_loss[k] = test_losses[k, seen[-1]]
+        return chunk
+
+    def test_mse(self, k: int, flats: np.ndarray) -> np.ndarray:
+        """Member k's MSE over its held-out points for each parameter vector of `flats` [E, P] (float32
+        parameters evaluated in float64, as `models.predict` does), float64 [E]; vectorised over E in blocks
+        that keep the activations to about 2^22 floats."""
+        c, test = self.config, self.test_data[k]
+        sizes, acts = c.layer_sizes, c.activations
+        x, y = test.x.astype(np.float64), test.y.astype(np.float64)
+        E = flats.shape[0]
+        out = np.empty(E)
+        block = max(1, (1 << 22) // max(1, len(x) * max(sizes)))
+        with np.errstate(all="ignore"):
+            for s in range(0, E, block):
+                f = np.asarray(flats[s:s + block], np.float64)
+                h = np.broadcast_to(x[None, :, None], (len(f), len(x), 1))
+                offset = 0
+                for i in range(len(sizes) - 1):
+                    n_in, n_out = sizes[i], sizes[i + 1]
+                    w = f[:, offset:offset + n_in * n_out].reshape(len(f), n_out, n_in)
+                    offset += n_in * n_out
+                    b = f[:, offset:offset + n_out]
+                    offset += n_out
+                    h = h @ w.transpose(0, 2, 1) + b[:, None, :]
+                    if i < len(sizes) - 2:
+                        h = activate(acts[i], h)
+                out[s:s + block] = np.mean((y[None, :] - h[:, :, 0]) ** 2, axis=1)
+        return out
+
+    def final_test_loss(self, k: int = 0) -> float | None:
+        """Member k's held-out loss at its last finished epoch; None without held-out points."""
+        return float(self.last_test_loss[k]) if self.has_test else None
 
     def _check(self, k: int, epoch: int, loss: float) -> bool:
         """Record member k's loss after `epoch`; mark it diverged when it blew up. True if still running."""

@@ -24,6 +24,12 @@ from ..models import build_module, initial_flat, load_flat
 from ..states import MemberStatus
 from .base import Learner
 
+# With held-out points, the kernel traces every parameter after every epoch (T = P) and test_loss is computed
+# from the trace in numpy. A call whose trace would pass this many floats (members x epochs x parameters)
+# traces as without held-out points, and test_loss is computed from each member's parameters after its
+# last epoch of the call only: NaN at the chunk's earlier epochs (large nets train few epochs a chunk).
+TRACE_LIMIT = 1 << 22
+
 
 class KernelLearner(Learner):
     backend = "kernel"
@@ -82,7 +88,9 @@ class KernelLearner(Learner):
         else:
             self.budget_cut = False
         losses = np.full((self.members, epochs), np.nan)
-        trace = np.zeros((self.members, epochs, self._trace_width), np.float32)
+        P = self.params_buf.shape[1]
+        full_trace = self.has_test and self.members * epochs * P <= TRACE_LIMIT
+        trace = np.zeros((self.members, epochs, P if full_trace else self._trace_width), np.float32)
         done = np.zeros(self.members, np.int64)
         kernel.train(self.params_buf, self.state, self.steps, self.active, self.sizes, self.acts, self.X, self.Y,
                      epochs, self.lr, self.momentum, c.weight_decay, kernel.OPTIMIZER_CODES[c.optimizer],
@@ -101,7 +109,17 @@ class KernelLearner(Learner):
                 self.status[k], self.stopped_at[k] = MemberStatus.DIVERGED, self.epoch + int(done[k])
             if done[k]:
                 self.last_loss[k] = losses[k, done[k] - 1]
-        return self._chunk(self.epoch, losses[:, :n], trace[0, :n] if self._trace_width else None)
+        test_losses = None
+        if self.has_test:
+            test_losses = np.full((self.members, n), np.nan)
+            for k in range(self.members):
+                m = min(int(done[k]), n)
+                if full_trace and m:
+                    test_losses[k, :m] = self.test_mse(k, trace[k, :m])
+                elif m:  # the parameters after the member's last epoch of the call
+                    test_losses[k, m - 1] = self.test_mse(k, self.params_buf[k][None, :])[0]
+        one = trace[0, :n, :self._trace_width] if self._trace_width else None
+        return self._test_chunk(self._chunk(self.epoch, losses[:, :n], one), test_losses)
 
     def discard_partial(self) -> None:
         if self._saved is not None:
