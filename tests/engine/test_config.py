@@ -27,6 +27,7 @@ def test_seed_defaults_are_those_of_the_notebook():
 BAD_VALUES = [
     ("lr", "abc"), ("lr", "-0.1"), ("lr", "0"), ("lr", "nan"), ("lr", "inf"), ("lr", ""), ("lr", "1e9"),
     ("momentum", "1"), ("momentum", "-0.5"), ("momentum", "x"),
+    ("test_fraction", "0.6"), ("test_fraction", "-0.1"), ("test_fraction", "half"),
     ("epochs", "0"), ("epochs", "1.5"), ("epochs", "ten"), ("epochs", "99999999999"),
     ("seed", "-1"), ("seed", "abc"),
     ("hidden", "0"), ("hidden", "10,x"), ("hidden", "100000"), ("hidden", ",".join(["2"] * 9)),

@@ -32,7 +32,8 @@ async def test_space_drives_a_short_run_to_finished():
         assert "epochs/s" not in words
         assert app.loss_chart.draws >= 2 and app.fit_chart.draws >= 2
         log = app.log_pane.lines_written
-        assert log[0].startswith("linear-3x:") and log[-1].startswith("learned y = ")
+        assert log[0].startswith("linear-3x:") and any(line.startswith("learned y = ") for line in log[-3:])
+        assert log[-1].startswith("error against the true function: inside the training range")
 
 
 @pytest.mark.parametrize("example", [e.id for e in EXAMPLES])
@@ -451,7 +452,7 @@ async def test_at_80x24_the_list_opens_only_while_it_has_focus_so_every_field_sh
         listing = app.query_one("#example-list")
         assert listing.size.height == 1
         rows = [row for row in app.query(".field-row") if row.display]
-        assert len(rows) == 16 and all(row.region.bottom <= 22 for row in rows), "a field is off screen"
+        assert len(rows) == 17 and all(row.region.bottom <= 22 for row in rows), "a field is off screen"
         assert app.fit_chart.size.height >= 9
         listing.focus()
         await pilot.pause()
@@ -571,3 +572,13 @@ async def test_a_loss_that_blows_up_at_once_is_labelled_on_the_loss_chart():
 
         drawn = re.sub(r"\x1b\[[0-9;]*m", "", app.loss_chart.plt.build())
         assert re.search(r"epoch 1: loss \d\.\d+e\+29", drawn)  # the one point, labelled with its loss (~4e29)
+
+
+async def test_held_out_points_are_drawn_apart_and_their_loss_beside_the_training_loss():
+    app = make_app("parabola-relu", epochs=40, test_fraction=0.2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.fit_chart.held_out.sum() == 2 and "held out" in app.fit_chart.title
+        await pilot.press("space")
+        await finish_run(pilot)
+        assert len(app.session.history.column("test_loss")) and "held out" in app.loss_chart.title
+        assert any(line.startswith("held-out loss ") for line in app.log_pane.lines_written)

@@ -45,8 +45,9 @@ def test_the_log_has_the_config_the_seed_style_lines_and_a_summary_without_timin
     epoch_lines = [line for line in lines if line.startswith("epoch")]
     assert [line.split()[1] for line in epoch_lines] == ["1", "5", "10", "15", "20", "25", "30", "35", "40"]
     assert "weight" in epoch_lines[0] and "grad" in epoch_lines[0] and "loss" in epoch_lines[0]
-    assert lines[-2].startswith("finished after 40 epochs: loss ")
-    assert lines[-1].startswith("learned y = ")
+    assert lines[-3].startswith("finished after 40 epochs: loss ")
+    assert lines[-2].startswith("learned y = ")
+    assert lines[-1].startswith("error against the true function: inside the training range ")
     assert not any(" s training" in line for line in lines)
 
 

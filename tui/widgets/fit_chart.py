@@ -7,7 +7,7 @@ from typing import Callable
 
 import numpy as np
 
-from engine import RunConfig, eval_grid, make_data
+from engine import RunConfig, eval_grid, held_out, make_data
 
 from ..series import clip_curve, downsample, fit_limits
 from . import palette
@@ -26,6 +26,7 @@ class FitChart(Chart):
         """Draw this config's data and truth, and the model behind `predict` (latest parameters)."""
         self.config = config
         self.data = make_data(config)
+        self.held_out = held_out(config)  # the points the run does not train on
         self.predict = predict
         self.dirty = True
         self._update_title()
@@ -39,6 +40,8 @@ class FitChart(Chart):
         legend = [f"[{palette.hex_(palette.DATA)}]• data[/]", f"[{palette.hex_(palette.MODEL)}]─ model[/]"]
         if example.truth_text:
             legend.append(f"[{palette.hex_(palette.TRUTH)}]─ y={example.truth_text}[/]")
+        if self.held_out.any():
+            legend.append(f"[{palette.hex_(palette.HELD_OUT)}]• held out[/]")
         legend.append(f"[{palette.hex_(palette.RANGE)}]│ data range[/]")
         self.title = "Fit  " + " ".join(legend)
 
@@ -67,6 +70,8 @@ class FitChart(Chart):
             keep = np.isfinite(y)
             if keep.any():
                 plt.plot(x[keep].tolist(), y[keep].tolist(), marker=self.marker, color=palette.MODEL)
-        dx, dy = downsample(self.data.x, self.data.y, self.budget * 2)
-        if len(dx):
-            plt.scatter(dx.tolist(), dy.tolist(), marker="dot", color=palette.DATA)
+        held = self.held_out
+        for keep, colour in ((~held, palette.DATA), (held, palette.HELD_OUT)):  # training points, then held out
+            dx, dy = downsample(self.data.x[keep], self.data.y[keep], self.budget * 2)
+            if len(dx):
+                plt.scatter(dx.tolist(), dy.tolist(), marker="dot", color=colour)

@@ -46,6 +46,9 @@ class LossChart(Chart):
 
     def _update_title(self) -> None:
         title = f"Loss [dim]({'log scale' if self.log_scale else 'linear'})[/dim]"
+        if self.history is not None and len(self.history.column("test_loss")):
+            title += (f"  [{palette.hex_(palette.LOSS)}]─ training[/] "
+                      f"[{palette.hex_(palette.HELD_OUT)}]─ held out[/]")
         if self.smooth:  # the legend says which line is which
             span = f"{self.span:g} {self.unit}{'' if self.span == 1 else 's'}"
             title += (f"  [{palette.hex_(palette.LOSS)}]─ smoothed over {span}[/] "
@@ -84,6 +87,15 @@ class LossChart(Chart):
         if view.raw_x is not None and len(view.raw_x):
             plt.plot(view.raw_x.tolist(), view.raw_y.tolist(), marker=self.marker, color=palette.LOSS_RAW)
         plt.plot(view.x.tolist(), view.y.tolist(), marker=self.marker, color=palette.LOSS)
+        test = history.column("test_loss")
+        if len(test) and np.isfinite(test).any():  # the held-out points' loss, beside the training loss
+            test_view = loss_view(history.epoch, test, self.budget, log=self.log_scale, smooth=self.smooth,
+                                  rows=self.rows, span=self.span)
+            plt.plot(test_view.x.tolist(), test_view.y.tolist(), marker=self.marker, color=palette.HELD_OUT)
+            # one y axis for both lines: from the raw values of both (a smoothed line stays within them)
+            both = loss_view(np.concatenate([history.epoch, history.epoch]), np.concatenate([history.loss, test]),
+                             self.budget, log=self.log_scale, smooth=False, rows=self.rows)
+            view.ylim, view.yticks, view.ylabels = both.ylim, both.yticks, both.ylabels
         if len(view.x) == 1:  # one point is one dot: say what it is (a run that blew up at once ends here)
             only = float(history.loss[np.isfinite(history.loss)][-1])
             plt.text(f"{self.unit} {int(view.x[0])}: loss {format_number(only)}", float(view.x[0]), float(view.y[0]),

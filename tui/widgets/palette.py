@@ -11,6 +11,7 @@ MODEL = (80, 170, 255)
 TRUTH = (150, 150, 150)
 RANGE = (100, 100, 100)
 NOTE = (150, 150, 150)
+HELD_OUT = (255, 120, 200)  # held-out points, and the test loss
 
 
 def hex_(rgb: tuple[int, int, int]) -> str:
