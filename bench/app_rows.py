@@ -88,10 +88,13 @@ def first_frame_rows(rounds: int = 3) -> list[Row]:
 
 def traffic_rows() -> list[Row]:
     """Bytes the app writes while training the seed's relu net at the default speed (a run over ~5 s),
-    and during a long run at the fastest speed."""
+    during a long run at the fastest speed, and with each teaching view open in place of the fit chart."""
     rows = []
     for label, args, keys in (("watch speed", ["--example", "parabola-relu"], " "),
-                              ("max speed", ["--example", "parabola-relu", "--epochs", "10000000"], "ss ")):
+                              ("max speed", ["--example", "parabola-relu", "--epochs", "10000000"], "ss "),
+                              ("loss-curve view", ["--example", "linear-3x", "--epochs", "2000"], "2 "),
+                              ("network view", ["--example", "parabola-relu"], "3 "),
+                              ("hidden-units view", ["--example", "parabola-relu"], "5 ")):
         term = Terminal(args)
         term.wait_for(*FIRST_FRAME_NEEDLES)
         term.wait_for(b"ready", timeout=30)

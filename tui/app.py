@@ -21,6 +21,7 @@ import time
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList
@@ -72,6 +73,7 @@ class NudgeApp(App[int]):
         self._next_note: tuple | None = None
         self._note_timer: Timer | None = None
         self._redraw_asked = False
+        self._closing_down = False
         self.torch_loading = False
         self._timer: Timer | None = None
         self._last_draw = 0.0
@@ -247,8 +249,24 @@ class NudgeApp(App[int]):
         finally:
             thread.name = name
 
+    def exit(self, *args, **kwargs) -> None:
+        # The tick timer must not run while the screen is being taken down: its widgets are going away.
+        self._closing_down = True
+        if self._timer is not None:
+            self._timer.stop()
+        super().exit(*args, **kwargs)
+
     def _tick(self) -> None:
         """Drain the engine's buffer, log, mark charts dirty, redraw them at the chart rate."""
+        if self._closing_down:
+            return
+        try:
+            self._tick_now()
+        except NoMatches:  # the app is being taken down without exit() (a test harness ending): no widgets left
+            if self._timer is not None:
+                self._timer.stop()
+
+    def _tick_now(self) -> None:
         s = self.session
         update = s.poll()
         if update.lines:
@@ -410,7 +428,8 @@ class NudgeApp(App[int]):
 
     def _redraw_asked_for(self) -> None:
         self._redraw_asked = False
-        self._redraw_charts(force=True)
+        if not self._closing_down:
+            self._redraw_charts(force=True)
 
     def action_cycle_marker(self) -> None:
         marker = next_marker(self.loss_chart.marker)

@@ -204,10 +204,13 @@ class RunSession:
     # -- log text ---------------------------------------------------------------------------------------
 
     def _log_lines(self, chunk: MetricChunk) -> list[str]:
-        logged = log_epochs(self.config, chunk, self.every)
+        # Stepping (n) logs every epoch it trains: a one-weight model's row is that step's weight, gradient
+        # and loss, which is what a person stepping wants to read.
+        every = 1 if self.controller is not None and self.controller.paused else self.every
+        logged = log_epochs(self.config, chunk, every)
         if logged:
             self._last_logged = logged[-1]
-        return log_lines(self.config, chunk, self.every)
+        return log_lines(self.config, chunk, every)
 
     def _closing_lines(self) -> list[str]:
         lines = []

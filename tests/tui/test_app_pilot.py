@@ -582,3 +582,16 @@ async def test_held_out_points_are_drawn_apart_and_their_loss_beside_the_trainin
         await finish_run(pilot)
         assert len(app.session.history.column("test_loss")) and "held out" in app.loss_chart.title
         assert any(line.startswith("held-out loss ") for line in app.log_pane.lines_written)
+
+
+async def test_stepping_a_one_weight_model_logs_each_steps_weight_gradient_and_loss():
+    app = make_app("linear-3x")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(3):
+            await pilot.press("n")
+            await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.session.epoch >= 3, what="three steps")
+        await pilot.pause(0.3)
+        rows = [line for line in app.log_pane.lines_written if line.startswith("epoch")]
+        assert [row.split()[1] for row in rows] == ["1", "2", "3"]
+        assert all("weight" in row and "grad" in row and "loss" in row for row in rows)
