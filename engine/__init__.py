@@ -8,7 +8,8 @@ Importing this package imports neither torch, numba nor Textual: torch and numba
 its model, and nothing here ever imports the app.
 """
 
-from .config import ACTIVATIONS, BACKENDS, FIELDS, FIELDS_BY_NAME, OPTIMIZERS, ConfigError, Field, RunConfig
+from .config import (ACTIVATIONS, BACKENDS, FIELDS, FIELDS_BY_NAME, OPTIMIZERS, QUOTE_LIMIT, ConfigError, Field,
+                     RunConfig, quoted, shortened, shortened_path)
 from .config_file import load_config_file, read_config_file
 from .controller import Event, HyperChanged, Progress, RunController, RunResult, StateChanged
 from .data import Dataset, eval_grid, held_out, make_data, split
@@ -21,7 +22,8 @@ from .states import FINAL_STATES, MemberStatus, RunState
 from . import teaching
 
 __all__ = [
-    "ACTIVATIONS", "BACKENDS", "FIELDS", "FIELDS_BY_NAME", "OPTIMIZERS", "ConfigError", "Field", "RunConfig",
+    "ACTIVATIONS", "BACKENDS", "FIELDS", "FIELDS_BY_NAME", "OPTIMIZERS", "QUOTE_LIMIT", "ConfigError", "Field",
+    "RunConfig", "quoted", "shortened", "shortened_path",
     "load_config_file", "read_config_file",
     "Event", "HyperChanged", "Progress", "RunController", "RunResult", "StateChanged",
     "Dataset", "eval_grid", "held_out", "make_data", "split", "EXAMPLES", "Example", "example_ids", "get_example",

@@ -12,13 +12,14 @@ Whatever goes wrong reaches the user as one line on stderr and an exit code (tui
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import sys
 from typing import Any, Mapping, Sequence
 
-from engine import BACKENDS, EXAMPLES, FIELDS, ConfigError, RunConfig, example_ids, load_config_file
-from engine.config import QUOTE_LIMIT, quoted, shortened, shortened_path
+from engine import (BACKENDS, EXAMPLES, FIELDS, QUOTE_LIMIT, ConfigError, RunConfig, example_ids, load_config_file,
+                    quoted, shortened, shortened_path)
 
 from .exit_codes import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
 from .run_command import cmd_run
@@ -80,6 +81,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _input_x(text: str) -> float:
+    """An input x for --explain: a finite number within the range any field admits for x."""
+    try:
+        value = float(text) if len(text) <= QUOTE_LIMIT else math.nan
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and abs(value) <= 1e4):
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not allowed; expected a number from -10000 to 10000")
+    return value
+
+
 # argparse reads "-1e3" or "-inf" after a flag as another flag; glue such a value to its flag instead.
 _NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
 
@@ -121,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=("text", "jsonl"), default="text",
                      help="text: a log every few epochs and a summary; jsonl: one JSON object per epoch, then a final line")
     run.add_argument("--log-every", type=_positive, default=None, metavar="N", help="text: log every N epochs")
+    run.add_argument("--explain", type=_input_x, default=None, metavar="X",
+                     help="after training, write how the trained net turns the input X into its prediction, "
+                          "node by node, as dot products (the notebook's h = w1*i1 + w2*i2 + b)")
     _add_hyperparameters(run, default=argparse.SUPPRESS)
     return parser
 
@@ -257,7 +272,7 @@ def _main(argv: list[str]) -> int:
             return cmd_list()
         if args.command == "run":
             config = config_from_args(args, args.example)
-            return cmd_run(config, args.format, args.log_every)
+            return cmd_run(config, args.format, args.log_every, explain=args.explain)
         # The app opens on the first example unless a flag or a config file names another.
         config = config_from_args(args, args.example or (None if args.config else EXAMPLES[0].id))
     except ConfigError as exc:

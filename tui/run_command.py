@@ -20,9 +20,10 @@ import signal
 import sys
 import threading
 
-from engine import (Progress, RunConfig, RunController, RunState, format_row, format_summary, json_safe,
-                    log_interval, log_lines)
-from engine.report import log_epochs
+import numpy as np
+
+from engine import (Progress, RunConfig, RunController, RunState, format_row, format_summary, json_safe, log_epochs,
+                    log_interval, log_lines, teaching)
 
 from .exit_codes import EXIT_BROKEN_PIPE, EXIT_DIVERGED, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 
@@ -93,17 +94,28 @@ class _Writer:
                     self.last_logged = log_epochs(self.config, chunk, self.every)[-1]
         self.flush()
 
-    def close(self, result) -> None:
+    def close(self, result, explain: float | None = None) -> None:
+        lines = self.explain(result, explain) if explain is not None else []
         if self.fmt == "jsonl":
-            self.write(json.dumps(result.to_json()) + "\n")
+            final = result.to_json()
+            if lines:
+                final["explain"] = lines
+            self.write(json.dumps(final) + "\n")
         else:
             if result.epochs and self.last_logged != result.epochs and result.last:
                 self.write(format_row(self.config, result.last) + "\n")  # it ended between log lines
             self.write(format_summary(self.config, result) + "\n")
+            if lines:
+                self.write("\n".join(lines) + "\n")
         self.flush()
 
+    def explain(self, result, x: float) -> list[str]:
+        """One input's way through the trained net (member 0), node by node (engine.teaching.explain_text)."""
+        flat = np.concatenate([np.ravel(p) for p in result.params]) if result.params else np.empty(0)
+        return teaching.explain_text(self.config, flat, x)
 
-def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
+
+def cmd_run(config: RunConfig, fmt: str, log_every: int | None, explain: float | None = None) -> int:
     controller = RunController(config, buffer_limit=CLI_BUFFER_VALUES)
     writer = _Writer(config, fmt, log_every or log_interval(config.epochs))
     # Ctrl-C asks the run to stop (it does within milliseconds) instead of raising KeyboardInterrupt wherever
@@ -138,7 +150,7 @@ def cmd_run(config: RunConfig, fmt: str, log_every: int | None) -> int:
         if result is None:
             print("nudge: training failed: the run ended without a result", file=sys.stderr)
             return EXIT_FAILED
-        writer.close(result)
+        writer.close(result, explain)
     except BrokenPipeError:  # the reader went away (`nudge run ... | head`): stop training, quietly
         wind_down()
         _silence_stdout()

@@ -172,3 +172,16 @@ def test_many_seeds_of_the_nudge_learner_log_and_summarise():
     out = nudge("run", "nudge-3x", "--seeds", "3")
     assert out.returncode == 0, out.stderr
     assert "3 seeds: 3 converged" in out.stdout
+
+
+def test_explain_writes_one_input_through_the_trained_net_as_dot_products():
+    out = nudge("run", "parabola-sigmoid", "--epochs", "50", "--explain", "2")
+    assert out.returncode == 0, out.stderr
+    tail = out.stdout.splitlines()[-9:]
+    assert tail[0].startswith("parabola-sigmoid: net 1-2-1") and tail[1] == "x = 2.0"
+    assert tail[3].startswith("  h1 = ") and tail[4].startswith("  sigmoid(") and tail[-1].startswith("  y = ")
+    jsonl = nudge("run", "linear-3x", "--explain", "2", "--format", "jsonl")
+    final = json.loads(jsonl.stdout.splitlines()[-1])
+    assert final["explain"][-1].startswith("  y = ")
+    bad = nudge("run", "linear-3x", "--explain", "abc")
+    assert bad.returncode == 2 and "--explain: 'abc' is not allowed" in bad.stderr
