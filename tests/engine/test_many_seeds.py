@@ -11,16 +11,19 @@ def run(example, **overrides):
 
 
 @pytest.mark.parametrize("backend", ["autograd", "auto"])
-@pytest.mark.parametrize("example,epochs", [("parabola-relu", 300), ("parabola-noisy", 200), ("nudge-3x", 90)])
+@pytest.mark.parametrize("example,epochs", [("parabola-relu", 120), ("parabola-noisy", 100), ("nudge-3x", 90)])
 def test_member_k_equals_the_single_run_with_seed_s_plus_k(example, epochs, backend):
+    # Bit for bit, on every CPU: a member goes through the very operations, in the same order, that its single
+    # run does (the autograd loop trains members one after another; the kernel's lanes repeat its scalar
+    # arithmetic lane by lane), so nothing can round differently.
     many = run(example, seeds=4, seed=10, epochs=epochs, backend=backend)
     assert [r["seed"] for r in many.runs] == [10, 11, 12, 13]
     for member in many.runs:
         single = run(example, seed=member["seed"], epochs=epochs, backend=backend)
         assert member["status"] == single.status
         for got, want in zip(member["params"], single.params):
-            np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
-        assert member["loss"] == pytest.approx(single.loss, rel=1e-4, abs=1e-6)
+            np.testing.assert_array_equal(got, want)
+        assert member["loss"] == single.loss
 
 
 def test_the_run_loss_is_the_median_of_its_members():
