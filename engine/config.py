@@ -148,10 +148,6 @@ class ConfigError(ValueError):
         name = self.name(where)
         return self.explanation(where) if name is None else f"{name}: {self.explanation(where)}"
 
-    def for_(self, where: Naming) -> str:
-        """Same as message(where)."""
-        return self.message(where)
-
 
 def _rebuild_config_error(field, parts, where, source) -> ConfigError:
     return ConfigError(field, parts, where=where, source=source)

@@ -111,11 +111,6 @@ def split_params(flat: np.ndarray, sizes: Sequence[int], copy: bool = True) -> l
     return out
 
 
-def split_flat(flat: np.ndarray, sizes: Sequence[int]) -> list[list[float]]:
-    """The flat vector as one list of floats per parameter tensor (what JSON carries)."""
-    return [p.tolist() for p in split_params(np.asarray(flat, np.float64), sizes)]
-
-
 def activate(name: str, z: np.ndarray) -> np.ndarray:
     if name == "relu":
         return np.maximum(z, 0.0)

@@ -76,7 +76,7 @@ class AutogradLearner(Learner):
         losses = np.full((self.members, epochs), np.nan)
         test_losses = np.full((self.members, epochs), np.nan) if self.has_test else None
         trace = np.full((epochs, 2), np.nan) if self.is_one_weight else None
-        start_pos, used, done = self._pos, 0, 0
+        used, done = 0, 0
         self.budget_cut = False
 
         def out_of_time() -> bool:
@@ -128,8 +128,6 @@ class AutogradLearner(Learner):
             self._pos = 0
             self._saved = None
             done += 1
-        self.last_work = (done * self._epoch_work + work_done(self._pos, N, batch)
-                          - work_done(start_pos, N, batch))
         chunk = self._chunk(self.epoch, losses[:, :done], None if trace is None else trace[:done])
         return self._test_chunk(chunk, None if test_losses is None else test_losses[:, :done])
 

@@ -61,7 +61,6 @@ class Learner:
         self.loss_limit = math.inf
         self.lr = config.lr
         self.momentum = config.momentum
-        self.last_work = 0  # units of work the last `train` call did
         self.budget_cut = False  # whether the last call ended because of its budget (more was asked for)
 
     def _check_loading(self) -> None:
@@ -72,7 +71,7 @@ class Learner:
 
     def _train(self, epochs: int, stop: threading.Event | None = None, budget: int | None = None) -> MetricChunk:
         """Train up to `epochs` epochs within `budget` units of work (None: no limit); a slow learner checks
-        `stop` between batches. Sets last_work and budget_cut."""
+        `stop` between batches. Sets budget_cut."""
         raise NotImplementedError
 
     def flat_params(self) -> np.ndarray:

@@ -70,7 +70,6 @@ class FixedStepLearner(Learner):
                         if (after > 0) != (err > 0) and abs(after) > c.tolerance:
                             self.bounce_at = iteration
                             marks[iteration] = "bounce"
-        self.last_work = n
         chunk = MetricChunk(
             epoch=np.arange(self.epoch + 1, self.epoch + n + 1, dtype=np.int64),
             loss=median_loss(losses[:, :n]),

@@ -98,8 +98,6 @@ class KernelLearner(Learner):
                      budget=call_budget, cursor=self.cursor)
         n = int(done.max()) if len(done) else 0
         end = self._position()
-        self.last_work = (n * self._epoch_work + kernel.work_done(end, self._points, self._batch)
-                          - kernel.work_done(start, self._points, self._batch))
         if end == 0:
             self._saved = None
         for k in range(self.members):

@@ -35,7 +35,6 @@ def test_a_field_is_named_as_each_place_shows_it_with_one_explanation(name):
     assert exc.message("file") == f"{f.name}: {body}"
     assert exc.message("form") == f"{f.label}: {body}"
     assert str(exc) == exc.message("file")  # the engine's own names, as before
-    assert exc.for_("form") == exc.message("form")
     assert repr(BAD[name]) in body and "expected" in body
 
 

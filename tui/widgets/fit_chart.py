@@ -31,10 +31,6 @@ class FitChart(Chart):
         self.dirty = True
         self._update_title()
 
-    def set_model(self, predict: Predict | None) -> None:
-        self.predict = predict
-        self.dirty = True
-
     def _update_title(self) -> None:
         example = self.config.example
         legend = [f"[{palette.hex_(palette.DATA)}]• data[/]", f"[{palette.hex_(palette.MODEL)}]─ model[/]"]
