@@ -11,6 +11,10 @@ its model, and nothing here ever imports the app.
 from .config import (ACTIVATIONS, BACKENDS, FIELDS, FIELDS_BY_NAME, OPTIMIZERS, QUOTE_LIMIT, ConfigError, Field,
                      RunConfig, quoted, shortened, shortened_path)
 from .config_file import load_config_file, read_config_file
+from .atomic import AtomicFile, WriteError, check_target, write_atomic
+from .config_toml import config_toml
+from .metrics_file import MetricsText, history_chunk, metrics_format
+from .version import nudge_version
 from .controller import Event, HyperChanged, Progress, RunController, RunResult, StateChanged
 from .data import Dataset, eval_grid, held_out, make_data, split
 from .examples import EXAMPLES, Example, example_ids, get_example
@@ -25,6 +29,8 @@ __all__ = [
     "ACTIVATIONS", "BACKENDS", "FIELDS", "FIELDS_BY_NAME", "OPTIMIZERS", "QUOTE_LIMIT", "ConfigError", "Field",
     "RunConfig", "quoted", "shortened", "shortened_path",
     "load_config_file", "read_config_file",
+    "AtomicFile", "WriteError", "check_target", "write_atomic", "config_toml", "MetricsText", "history_chunk",
+    "metrics_format", "nudge_version",
     "Event", "HyperChanged", "Progress", "RunController", "RunResult", "StateChanged",
     "Dataset", "eval_grid", "held_out", "make_data", "split", "EXAMPLES", "Example", "example_ids", "get_example",
     "Change", "History", "warm_up", "MetricChunk", "json_safe",

@@ -445,6 +445,7 @@ class RunConfig:
         if "example" not in data:
             raise ConfigError("example", 'missing; a config names its example, e.g. example = "linear-3x"')
         example_id = data.pop("example")
+        data.pop("version", None)  # the nudge that wrote the file (engine/config_toml.py): any version reads
         known = [f.name for f in FIELDS] + list(_OTHER_SETTINGS)
         for key in data:
             if key not in known:

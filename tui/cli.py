@@ -19,10 +19,11 @@ import sys
 from typing import Any, Mapping, Sequence
 
 from engine import (BACKENDS, EXAMPLES, FIELDS, QUOTE_LIMIT, ConfigError, RunConfig, example_ids, load_config_file,
-                    quoted, shortened, shortened_path)
+                    WriteError, nudge_version, quoted, shortened, shortened_path)
 
 from .exit_codes import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
 from .run_command import cmd_run
+from .run_files import add_file_flags, run_files, write_error_line
 
 _LONG_QUOTED = re.compile(r"'([^'\s]{%d,})'" % (QUOTE_LIMIT + 1))
 _LONG_WORD = re.compile(r"\S{%d,}" % (QUOTE_LIMIT + 1))
@@ -109,6 +110,17 @@ def _glue_negative_values(argv: Sequence[str]) -> list[str]:
     return out
 
 
+class _VersionAction(argparse.Action):
+    """`nudge --version`: the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings, dest, **kw):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kw)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"nudge {nudge_version()}")
+        parser.exit(EXIT_OK)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="nudge",
@@ -120,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
                "  nudge run parabola-relu --seeds 8 --format jsonl",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action=_VersionAction, help="print nudge's version and exit")
     parser.add_argument("--example", default=None, metavar="ID", help="open the app on this example")
     parser.add_argument("--no-mouse", action="store_true", help="app: ignore the mouse entirely")
     _add_hyperparameters(parser)
@@ -137,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="after training, write how the trained net turns the input X into its prediction, "
                           "node by node, as dot products (the notebook's h = w1*i1 + w2*i2 + b)")
     _add_hyperparameters(run, default=argparse.SUPPRESS)
+    add_file_flags(run)
     return parser
 
 
@@ -272,7 +286,12 @@ def _main(argv: list[str]) -> int:
             return cmd_list()
         if args.command == "run":
             config = config_from_args(args, args.example)
-            return cmd_run(config, args.format, args.log_every, explain=args.explain)
+            try:
+                files = run_files(args, config)
+            except WriteError as exc:
+                _say(write_error_line(exc))
+                return EXIT_INVALID if exc.exists else EXIT_FAILED
+            return cmd_run(config, args.format, args.log_every, explain=args.explain, files=files)
         # The app opens on the first example unless a flag or a config file names another.
         config = config_from_args(args, args.example or (None if args.config else EXAMPLES[0].id))
     except ConfigError as exc:

@@ -22,9 +22,10 @@ import threading
 
 import numpy as np
 
-from engine import (Progress, RunConfig, RunController, RunState, format_row, format_summary, json_safe, log_epochs,
+from engine import (Progress, RunConfig, RunController, RunState, WriteError, format_row, format_summary, json_safe, log_epochs,
                     log_interval, log_lines, teaching)
 
+from .run_files import RunFiles
 from .exit_codes import EXIT_BROKEN_PIPE, EXIT_DIVERGED, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 
 # Undrained metrics (numbers) before training waits for this writer: ~0.5 MB, at most a few tenths of a
@@ -115,8 +116,28 @@ class _Writer:
         return teaching.explain_text(self.config, flat, x)
 
 
-def cmd_run(config: RunConfig, fmt: str, log_every: int | None, explain: float | None = None) -> int:
+def cmd_run(config: RunConfig, fmt: str, log_every: int | None, explain: float | None = None,
+            files: RunFiles | None = None) -> int:
+    """Train and stream; `files` (prepared: tui/run_files.py) takes the rows too, and its files take their
+    names when the run ends, however it ends."""
     controller = RunController(config, buffer_limit=CLI_BUFFER_VALUES)
+    try:
+        code = _stream(controller, config, fmt, log_every, explain, files)
+    except BaseException:
+        if files is not None:
+            files.discard()
+        raise
+    if files is not None:
+        try:
+            files.finish(controller.result)
+        except WriteError as exc:
+            print(f"nudge: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+    return code
+
+
+def _stream(controller: RunController, config: RunConfig, fmt: str, log_every: int | None, explain: float | None,
+            files: RunFiles | None) -> int:
     writer = _Writer(config, fmt, log_every or log_interval(config.epochs))
     # Ctrl-C asks the run to stop (it does within milliseconds) instead of raising KeyboardInterrupt wherever
     # the main thread happens to be, so output is never cut mid-line and the summary still prints.
@@ -140,9 +161,14 @@ def cmd_run(config: RunConfig, fmt: str, log_every: int | None, explain: float |
             writer.flush()
         controller.drain()  # from here on the run waits for this writer when it is ahead of it
         worker.start()
+        take = files.take if files is not None else (lambda events: None)
         while not controller.done.is_set():
-            writer.emit(controller.drain(timeout=0.1))
-        writer.emit(controller.drain())
+            events = controller.drain(timeout=0.1)
+            writer.emit(events)
+            take(events)
+        events = controller.drain()
+        writer.emit(events)
+        take(events)
         if controller.error is not None:
             print(f"nudge: training failed: {_describe(controller.error)}", file=sys.stderr)
             return EXIT_FAILED
