@@ -15,6 +15,7 @@ from .atomic import AtomicFile, WriteError, check_target, write_atomic
 from .config_toml import config_toml
 from .metrics_file import MetricsText, history_chunk, metrics_format
 from .version import nudge_version
+from .export_code import code_script
 from .controller import Event, HyperChanged, Progress, RunController, RunResult, StateChanged
 from .data import Dataset, eval_grid, held_out, make_data, split
 from .examples import EXAMPLES, Example, example_ids, get_example
@@ -30,7 +31,7 @@ __all__ = [
     "RunConfig", "quoted", "shortened", "shortened_path",
     "load_config_file", "read_config_file",
     "AtomicFile", "WriteError", "check_target", "write_atomic", "config_toml", "MetricsText", "history_chunk",
-    "metrics_format", "nudge_version",
+    "metrics_format", "nudge_version", "code_script",
     "Event", "HyperChanged", "Progress", "RunController", "RunResult", "StateChanged",
     "Dataset", "eval_grid", "held_out", "make_data", "split", "EXAMPLES", "Example", "example_ids", "get_example",
     "Change", "History", "warm_up", "MetricChunk", "json_safe",

@@ -22,6 +22,7 @@ from engine import (BACKENDS, EXAMPLES, FIELDS, QUOTE_LIMIT, ConfigError, RunCon
                     WriteError, nudge_version, quoted, shortened, shortened_path)
 
 from .exit_codes import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
+from .code_command import add_code_flags, cmd_code
 from .run_command import cmd_run
 from .run_files import add_file_flags, run_files, write_error_line
 
@@ -151,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
                           "node by node, as dot products (the notebook's h = w1*i1 + w2*i2 + b)")
     _add_hyperparameters(run, default=argparse.SUPPRESS)
     add_file_flags(run)
+    code = sub.add_parser("code", help="print the run as a standalone PyTorch script",
+                          description="Print a standalone PyTorch script (no nudge needed) that trains this run: "
+                                      "the same model, seed, data and loop, ending on the same parameters as "
+                                      "`nudge run ID [flags] --backend autograd`. One seed: --seeds is refused.")
+    code.add_argument("example", nargs="?", metavar="ID", help=f"one of: {', '.join(example_ids())}")
+    _add_hyperparameters(code, default=argparse.SUPPRESS)
+    add_code_flags(code)
     return parser
 
 
@@ -292,6 +300,12 @@ def _main(argv: list[str]) -> int:
                 _say(write_error_line(exc))
                 return EXIT_INVALID if exc.exists else EXIT_FAILED
             return cmd_run(config, args.format, args.log_every, explain=args.explain, files=files)
+        if args.command == "code":
+            try:
+                return cmd_code(config_from_args(args, args.example), args)
+            except WriteError as exc:
+                _say(write_error_line(exc))
+                return EXIT_INVALID if exc.exists else EXIT_FAILED
         # The app opens on the first example unless a flag or a config file names another.
         config = config_from_args(args, args.example or (None if args.config else EXAMPLES[0].id))
     except ConfigError as exc:

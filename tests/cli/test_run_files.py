@@ -90,3 +90,25 @@ def test_a_file_that_cannot_be_written_is_one_line_naming_it_and_no_training(tmp
     assert out.returncode in (1, 2) and out.stdout == ""
     assert out.stderr.strip() == message
     assert os.listdir(tmp_path) == []
+
+
+def test_nudge_code_prints_the_engines_script_for_the_flags_without_loading_torch():
+    from engine import RunConfig, code_script
+
+    probe = ("import sys\nfrom tui.cli import main\nmain(['code', 'parabola-relu', '--epochs', '7', '--lr', '0.02', "
+             "'--test-fraction', '0.25'])\nprint('torch loaded:', 'torch' in sys.modules, file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == code_script(RunConfig.for_example("parabola-relu", epochs=7, lr=0.02, test_fraction=0.25))
+    assert out.stderr.strip().endswith("torch loaded: False")
+
+
+def test_nudge_code_refuses_many_seeds_and_an_existing_output(tmp_path):
+    out = nudge("code", "parabola-sigmoid", "--seeds", "4")
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.strip() == ("nudge: --seeds: 4 seeds: a script trains one model; use --seed S for the one you "
+                                  "want (a run of K seeds trains seeds 0..3)")
+    (tmp_path / "run.py").write_text("mine")
+    out = nudge("code", "linear-3x", "--output", "run.py", cwd=tmp_path)
+    assert out.returncode == 2 and "exists already; use --force" in out.stderr
+    assert (tmp_path / "run.py").read_text() == "mine"

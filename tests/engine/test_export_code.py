@@ -1,0 +1,123 @@
+"""`nudge code`'s scripts: standalone (no nudge), the data the engine makes, and, run, the very parameters the
+autograd backend ends on.
+
+Bit for bit, and why that is real: the script does the same torch operations in the same order on the same
+float32 values as engine/learners/autograd.py (the data from the same numpy calls, the initial weights from
+torch.manual_seed and building the layers in order, which the engine's private generator reproduces bit for
+bit: tests/engine/test_run_seeding.py), on the same machine and torch. Nothing in between rounds differently,
+so any difference would be a different computation, not rounding.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from engine import EXAMPLES, ConfigError, RunConfig, RunController
+from engine.data import held_out, make_data
+from engine.export_code import TARGET_SOURCES, code_script, data_lines
+
+# A handful of short runs covering what the script must reproduce: each optimizer, momentum, weight decay,
+# batch sizes, held-out points, zero-grad off, noise, several activations, nudge-3x.
+CONFIGS = [
+    ("linear-3x", {"epochs": 12}),
+    ("linear-noisy", {"epochs": 6, "test_fraction": 0.3, "seed": 4, "weight_decay": 0.01}),
+    ("parabola-sigmoid", {"epochs": 15, "no_zero_grad": True}),
+    ("parabola-relu", {"epochs": 8, "optimizer": "adam", "lr": 0.01, "batch_size": 4, "test_fraction": 0.2}),
+    ("parabola-noisy", {"epochs": 8, "momentum": 0.9, "batch_size": "full", "seed": 7, "noise": 2.5}),
+    ("parabola-relu", {"epochs": 5, "hidden": "5,4,3", "activation": "tanh,leaky_relu,identity", "points": 17,
+                       "x_min": -2.0, "x_max": 3.0, "batch_size": 3}),
+    ("nudge-3x", {"seed": 3, "step": 0.07}),
+    ("nudge-3x", {"seed": 1, "epochs": 4}),  # cut off before converging
+]
+
+RUNNER = """
+import json, runpy, sys
+out = []
+for path in sys.argv[1:]:
+    ns = runpy.run_path(path, run_name="__main__")
+    model = ns["model"]
+    if "weight" in ns and not hasattr(model, "parameters"):
+        out.append([[ns["weight"]]])
+    else:
+        out.append([p.detach().numpy().ravel().tolist() for p in model.parameters()])
+print(json.dumps(out))
+"""
+
+
+def config_of(example, flags):
+    flags = dict(flags)
+    zero_grad = False if flags.pop("no_zero_grad", False) else None
+    return RunConfig.for_example(example, zero_grad=zero_grad, **flags)
+
+
+@pytest.mark.parametrize("example", [e for e in EXAMPLES if e.is_torch], ids=lambda e: e.id)
+def test_each_target_source_computes_the_registry_target_bit_for_bit(example):
+    config = RunConfig.for_example(example.id, noise=1.5, points=101)
+    namespace = {"np": np, "X_MIN": config.x_min, "X_MAX": config.x_max, "POINTS": config.points,
+                 "SEED": config.seed, "NOISE": config.noise}
+    exec("\n".join(data_lines(config)), namespace)
+    want = make_data(config)
+    assert np.array_equal(namespace["x"].astype(np.float32), want.x)
+    assert np.array_equal(np.asarray(namespace["y"], np.float64).astype(np.float32), want.y)
+
+
+def test_every_torch_example_has_a_script_form():
+    assert {e.id for e in EXAMPLES if e.is_torch} <= set(TARGET_SOURCES)
+
+
+def test_scripts_train_to_the_autograd_backends_parameters_exactly(tmp_path):
+    configs = [config_of(example, flags) for example, flags in CONFIGS]
+    paths = []
+    for i, config in enumerate(configs):
+        path = tmp_path / f"run{i}.py"
+        path.write_text(code_script(config))
+        paths.append(str(path))
+    out = subprocess.run([sys.executable, "-c", RUNNER, *paths], capture_output=True, text=True, timeout=300,
+                         cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout.splitlines()[-1])
+    for config, params in zip(configs, got):
+        want = RunController(config.with_values(backend="autograd")).run().params
+        dtype = np.float32 if config.example.is_torch else np.float64
+        assert len(params) == len(want), config.describe()
+        for g, w in zip(params, want):
+            assert np.array_equal(np.asarray(g, dtype), w), config.describe()
+
+
+def test_held_out_points_in_the_script_are_the_engines():
+    config = RunConfig.for_example("parabola-relu", test_fraction=0.3, points=23)
+    script = code_script(config)
+    assert "HOLD_OUT_EVERY = 3" in script and "held_out[HOLD_OUT_EVERY // 2::HOLD_OUT_EVERY] = True" in script
+    mask = np.zeros(23, dtype=bool)
+    mask[3 // 2::3] = True
+    assert np.array_equal(mask, held_out(config))
+
+
+def test_a_script_imports_only_numpy_torch_and_the_standard_library():
+    for example, flags in CONFIGS:
+        tree = ast.parse(code_script(config_of(example, flags)))
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                imported.add(node.module.split(".")[0])
+        assert imported <= {"math", "numpy", "torch", "random"}, imported
+
+
+def test_zero_grad_is_in_the_loop_unless_the_run_reproduces_the_notebooks_bug():
+    assert "optimizer.zero_grad()" in code_script(RunConfig.for_example("linear-3x"))
+    off = code_script(RunConfig.for_example("linear-3x", zero_grad=False))
+    assert "optimizer.zero_grad()" not in off.replace("without optimizer.zero_grad()", "")
+
+
+def test_many_seeds_are_refused_naming_the_seed_to_use():
+    with pytest.raises(ConfigError, match="a script trains one model; use --seed S") as info:
+        code_script(RunConfig.for_example("parabola-sigmoid", seeds=4, seed=2))
+    assert info.value.field == "seeds" and "seeds 2..5" in str(info.value)
