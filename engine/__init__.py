@@ -16,6 +16,7 @@ from .config_toml import config_toml
 from .metrics_file import MetricsText, history_chunk, metrics_format
 from .version import nudge_version
 from .export_code import code_script
+from .weights import FRESH_OPTIMIZER, load_weights, weights_bytes
 from .controller import Event, HyperChanged, Progress, RunController, RunResult, StateChanged
 from .data import Dataset, eval_grid, held_out, make_data, split
 from .examples import EXAMPLES, Example, example_ids, get_example
@@ -31,7 +32,7 @@ __all__ = [
     "RunConfig", "quoted", "shortened", "shortened_path",
     "load_config_file", "read_config_file",
     "AtomicFile", "WriteError", "check_target", "write_atomic", "config_toml", "MetricsText", "history_chunk",
-    "metrics_format", "nudge_version", "code_script",
+    "metrics_format", "nudge_version", "code_script", "FRESH_OPTIMIZER", "load_weights", "weights_bytes",
     "Event", "HyperChanged", "Progress", "RunController", "RunResult", "StateChanged",
     "Dataset", "eval_grid", "held_out", "make_data", "split", "EXAMPLES", "Example", "example_ids", "get_example",
     "Change", "History", "warm_up", "MetricChunk", "json_safe",

@@ -47,6 +47,8 @@ _OTHER_NAMES = {
     "seeds": {"cli": "--seeds"},
     "backend": {"cli": "--backend"},
     "config": {"cli": "--config"},
+    "load_weights": {"cli": "--load-weights"},  # engine/weights.py
+    "save_weights": {"cli": "--save-weights"},
 }
 
 

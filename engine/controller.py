@@ -35,6 +35,7 @@ import numpy as np
 
 from .config import FIELDS_BY_NAME, ConfigError, RunConfig
 from .history import Change, History
+from .layout import param_count
 from .learners import Learner, LoadingStopped, divergence_hint, make_learner
 from .metrics import MetricChunk, json_safe
 from .states import FINAL_STATES, MemberStatus, RunState
@@ -206,10 +207,18 @@ def _median(values: list[float]) -> float:
 
 class RunController:
     def __init__(self, config: RunConfig, *, pace: float | None = None, start_paused: bool = False,
-                 history_capacity: int = 4096, buffer_limit: int = BUFFER_VALUES):
-        """`buffer_limit`: numbers of undrained metrics before training waits for a reader (see above)."""
+                 history_capacity: int = 4096, buffer_limit: int = BUFFER_VALUES,
+                 initial_params: np.ndarray | None = None):
+        """`buffer_limit`: numbers of undrained metrics before training waits for a reader (see above).
+        `initial_params`: start every member from these parameters (flat, `parameters()` order: loaded weights,
+        engine/weights.py) instead of its seed's; the optimizer starts fresh either way."""
         config.validate()
         self.config = config
+        if initial_params is not None:
+            initial_params = np.asarray(initial_params, np.float32).reshape(-1)
+            if not config.example.is_torch or len(initial_params) != param_count(config.layer_sizes):
+                raise ValueError(f"initial_params: {len(initial_params)} numbers for {config.describe()}")
+        self.initial_params = initial_params
         self.history = History(history_capacity)
         self.learner: Learner | None = None
         self.result: RunResult | None = None
@@ -444,7 +453,7 @@ class RunController:
         try:
             self._set_state(RunState.LOADING)
             try:
-                self.learner = make_learner(self.config, stop=self._stop)
+                self.learner = make_learner(self.config, stop=self._stop, initial=self.initial_params)
             except LoadingStopped:  # stopped before the model was built: nothing trained, nothing to show
                 self.result = RunResult(status=RunState.STOPPED, epochs=0, loss=math.nan, params=[], seconds=0.0,
                                         backend="")

@@ -22,7 +22,7 @@ import threading
 
 import numpy as np
 
-from engine import (Progress, RunConfig, RunController, RunState, WriteError, format_row, format_summary, json_safe, log_epochs,
+from engine import (FRESH_OPTIMIZER, Progress, RunConfig, RunController, RunState, WriteError, format_row, format_summary, json_safe, log_epochs,
                     log_interval, log_lines, teaching)
 
 from .run_files import RunFiles
@@ -120,7 +120,10 @@ def cmd_run(config: RunConfig, fmt: str, log_every: int | None, explain: float |
             files: RunFiles | None = None) -> int:
     """Train and stream; `files` (prepared: tui/run_files.py) takes the rows too, and its files take their
     names when the run ends, however it ends."""
-    controller = RunController(config, buffer_limit=CLI_BUFFER_VALUES)
+    initial = files.initial_params if files is not None else None
+    controller = RunController(config, buffer_limit=CLI_BUFFER_VALUES, initial_params=initial)
+    if initial is not None:
+        print(f"starting from the loaded weights; {FRESH_OPTIMIZER}", file=sys.stderr)
     try:
         code = _stream(controller, config, fmt, log_every, explain, files)
     except BaseException:

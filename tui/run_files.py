@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine import (AtomicFile, MetricsText, Progress, RunConfig, RunResult, WriteError, check_target, config_toml,
-                    metrics_format, write_atomic)
+                    load_weights, metrics_format, weights_bytes, write_atomic)
 
 
 def add_file_flags(parser: argparse.ArgumentParser) -> None:
@@ -22,12 +23,20 @@ def add_file_flags(parser: argparse.ArgumentParser) -> None:
                        help="write these settings as a TOML file that --config reads back to the same run")
     group.add_argument("--metrics", default=None, metavar="FILE.csv|FILE.jsonl",
                        help="write every epoch's metrics (a Ctrl-C keeps the epochs so far)")
+    group.add_argument("--save-weights", default=None, metavar="FILE.pt",
+                       help="write the trained model's state_dict (PyTorch) when the run ends")
+    group.add_argument("--load-weights", default=None, metavar="FILE.pt",
+                       help="start from these weights (a state_dict of this model) instead of the seed's; "
+                            "the optimizer starts fresh")
     group.add_argument("--force", action="store_true", help="overwrite files that exist")
 
 
 def run_files(args: argparse.Namespace, config: RunConfig) -> RunFiles:
     """The files the flags ask for, checked and prepared (WriteError, or ConfigError for a metrics file's name)."""
-    files = RunFiles(config, save_config=args.save_config, metrics=args.metrics, force=args.force)
+    files = RunFiles(config, save_config=args.save_config, metrics=args.metrics, save_weights=args.save_weights,
+                     force=args.force)
+    if args.load_weights is not None:
+        files.initial_params = load_weights(args.load_weights, config)  # ConfigError names what does not fit
     files.prepare()
     return files
 
@@ -42,12 +51,16 @@ class RunFiles:
     config: RunConfig
     save_config: str | None = None
     metrics: str | None = None
+    save_weights: str | None = None
     force: bool = False
+    initial_params: Any = None  # loaded weights to start from (flat), or None
     _metrics_file: AtomicFile | None = None
     _metrics_text: MetricsText | None = None
     written: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if self.save_weights is not None and not self.config.example.is_torch:
+            weights_bytes(self.config, [])  # the engine's refusal: nudge-3x has no PyTorch model
         if self.metrics is not None:
             self._metrics_text = MetricsText(self.config, metrics_format(self.metrics))  # ConfigError: the suffix
 
@@ -59,7 +72,7 @@ class RunFiles:
         """Before training: refuse what could not be written (WriteError), write the settings, open the
         metrics file's temporary file."""
         seen: set[str] = set()
-        for path in (self.save_config, self.metrics):
+        for path in (self.save_config, self.metrics, self.save_weights):
             if path is None:
                 continue
             if path in seen:
@@ -82,7 +95,11 @@ class RunFiles:
                 self._metrics_file.write(self._metrics_text.rows(event.chunk))
 
     def finish(self, result: RunResult | None) -> None:
-        """The run ended (with a result, or cut short without one): the metrics file takes its name."""
+        """The run ended (with a result, or cut short without one): the metrics file takes its name, and the
+        weights are written (those of the last finished epoch, a stopped run's too)."""
+        if self.save_weights is not None and result is not None:
+            write_atomic(self.save_weights, weights_bytes(self.config, result.params), force=self.force)
+            self.written.append(self.save_weights)
         if self._metrics_file is None:
             return
         f, self._metrics_file = self._metrics_file, None

@@ -16,10 +16,11 @@ from ..config import RunConfig
 from .base import EXPLOSION_FACTOR, Learner, LoadingStopped, divergence_hint
 
 
-def make_learner(config: RunConfig, stop: threading.Event | None = None) -> Learner:
+def make_learner(config: RunConfig, stop: threading.Event | None = None, initial=None) -> Learner:
     """The learner for this config: the fixed-step one for the framework-free example, otherwise the
     compiled kernel when numba is there (and the config does not force autograd), else the autograd loop.
-    Imports torch. A set `stop` ends the building between members with LoadingStopped."""
+    Imports torch. A set `stop` ends the building between members with LoadingStopped. `initial`: a flat
+    parameter vector every member starts from instead of its seed's initial weights (loaded weights)."""
     if not config.example.is_torch:
         from .fixed_step import FixedStepLearner
 
@@ -30,12 +31,12 @@ def make_learner(config: RunConfig, stop: threading.Event | None = None) -> Lear
         if kernel.available():
             from .kernel import KernelLearner
 
-            return KernelLearner(config, stop)
+            return KernelLearner(config, stop, initial)
         if config.backend == "kernel":
             raise RuntimeError("the kernel backend needs numba, which failed to import; use --backend autograd")
     from .autograd import AutogradLearner
 
-    return AutogradLearner(config, stop)
+    return AutogradLearner(config, stop, initial)
 
 
 def warm_up() -> None:

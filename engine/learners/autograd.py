@@ -17,7 +17,7 @@ import numpy as np
 from ..config import RunConfig
 from ..kernel import WORK_LOSS, WORK_SAMPLE, WORK_STEP, epoch_work, work_done
 from ..metrics import MetricChunk
-from ..models import build_module, flatten_module
+from ..models import build_module, flatten_module, load_flat
 from ..states import MemberStatus
 from .base import Learner
 
@@ -25,7 +25,7 @@ from .base import Learner
 class AutogradLearner(Learner):
     backend = "autograd"
 
-    def __init__(self, config: RunConfig, stop: threading.Event | None = None):
+    def __init__(self, config: RunConfig, stop: threading.Event | None = None, initial: np.ndarray | None = None):
         super().__init__(config, stop)
         import torch
 
@@ -34,6 +34,8 @@ class AutogradLearner(Learner):
         for seed in self.seeds:
             self._check_loading()
             self.modules.append(build_module(config, seed))
+            if initial is not None:  # loaded weights replace the seed's
+                load_flat(self.modules[-1], initial)
         self.optimizers = [self._make_optimizer(m) for m in self.modules]
         self.xs = [torch.from_numpy(d.x).view(-1, 1) for d in self.data]
         self.ys = [torch.from_numpy(d.y).view(-1, 1) for d in self.data]

@@ -34,13 +34,13 @@ TRACE_LIMIT = 1 << 22
 class KernelLearner(Learner):
     backend = "kernel"
 
-    def __init__(self, config: RunConfig, stop: threading.Event | None = None):
+    def __init__(self, config: RunConfig, stop: threading.Event | None = None, initial: np.ndarray | None = None):
         super().__init__(config, stop)
         k, p = self.members, param_count(config.layer_sizes)
         self.params_buf = np.empty((k, p), np.float32)
         for i, seed in enumerate(self.seeds):  # the module's own initial weights, without the module
             self._check_loading()
-            self.params_buf[i] = initial_flat(config, seed)
+            self.params_buf[i] = initial_flat(config, seed) if initial is None else initial  # loaded weights
         self.state = np.zeros((k, kernel.state_size(p)), np.float32)
         self.steps = np.zeros(k, np.int64)
         self.active = np.ones(k, np.uint8)
