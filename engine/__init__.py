@@ -4,6 +4,9 @@
     config = RunConfig.for_example("parabola-relu", lr=0.01)
     result = RunController(config).run()
 
+Comparisons: `run_race` (engine/race.py: SGD, momentum and Adam from the same start) and `run_sweep`
+(engine/sweep.py: a grid of learning rate x momentum, or either x seed); their docstrings list their names.
+
 Importing this package imports neither torch, numba nor Textual: torch and numba load when a run builds
 its model, and nothing here ever imports the app.
 """
@@ -24,7 +27,9 @@ from .history import Change, History
 from .learners import warm_up
 from .metrics import MetricChunk, json_safe
 from .report import format_number, format_row, format_summary, log_due, log_epochs, log_interval, log_lines
+from .race import RACERS, Racer, RacerResult, RaceResult, first_reach, race_configs, run_race, starting_loss
 from .states import FINAL_STATES, MemberStatus, RunState
+from .sweep import MAX_CELLS, SweepCell, SweepResult, parse_axis, parse_seed_range, run_sweep
 from . import teaching
 
 __all__ = [
@@ -38,4 +43,6 @@ __all__ = [
     "Change", "History", "warm_up", "MetricChunk", "json_safe",
     "format_number", "format_row", "format_summary", "log_due", "log_epochs", "log_interval", "log_lines",
     "FINAL_STATES", "MemberStatus", "RunState", "teaching",
+    "RACERS", "Racer", "RacerResult", "RaceResult", "first_reach", "race_configs", "run_race", "starting_loss",
+    "MAX_CELLS", "SweepCell", "SweepResult", "parse_axis", "parse_seed_range", "run_sweep",
 ]

@@ -49,6 +49,12 @@ _OTHER_NAMES = {
     "config": {"cli": "--config"},
     "load_weights": {"cli": "--load-weights"},  # engine/weights.py
     "save_weights": {"cli": "--save-weights"},
+    # a sweep's seed axis and a race's own settings (engine/sweep.py, engine/race.py)
+    "seed_range": {"cli": "--seed-range", "form": "seed range"},
+    "sgd_lr": {"cli": "--sgd-lr", "form": "sgd lr"},
+    "momentum_lr": {"cli": "--momentum-lr", "form": "momentum lr"},
+    "adam_lr": {"cli": "--adam-lr", "form": "adam lr"},
+    "reach": {"cli": "--reach"},
 }
 
 

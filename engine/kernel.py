@@ -28,6 +28,10 @@ Why it is written the way it is:
   the scalar kernel's float32 operations in the same order, so a member's result does not depend on K or
   on its neighbours: bit for bit what it gets trained alone. Each variant is jitted (or loaded from the
   cache) only when a call first needs it.
+- Each member has its own learning rate, momentum and divergence limit (arrays of K; a number is every
+  member's): a sweep's cells train as the members of one call. A lane's -lr and momentum are its own lane
+  vector, and where a lane's momentum is 0 a select leaves its buffer alone (as torch does) without
+  rounding anything, so a member still equals its run alone bit for bit.
 - numba is imported lazily in `_compiled()`, so `import engine.kernel` stays cheap; the jitted functions
   use nogil (the UI thread runs while members train; many members spread over one thread per core) and
   cache=True (later processes load, not compile).
@@ -310,8 +314,8 @@ def _train_members(members, params, state, steps, active, sizes, acts, X, Y, epo
             for e in range(epochs):
                 losses[k, e] = np.nan
             continue
-        n, ok, st, pos, total = _member(params[k], state[k], steps[k], X[k], Y[k], sizes, acts, epochs, lr,
-                                        momentum, weight_decay, optimizer, batch_size, zero_grad, loss_limit,
+        n, ok, st, pos, total = _member(params[k], state[k], steps[k], X[k], Y[k], sizes, acts, epochs, lr[k],
+                                        momentum[k], weight_decay, optimizer, batch_size, zero_grad, loss_limit[k],
                                         losses[k], trace[k], position[k], loss_sum[k], pending[k], budget)
         done[k] = n
         steps[k] = st
@@ -472,7 +476,7 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
     # then one sample's activations and back-propagated gradients, then Adam's per-lane step sizes.
     H = hoff[L] + 1
     lane_rows = 5 * P + 2 * N  # what a member that stops has zeroed
-    n_rows = lane_rows + H + 2 * maxw + 2
+    n_rows = lane_rows + H + 2 * maxw + 4
     # each row on its own cache line (numba only aligns arrays to 32 bytes; straddling rows ran ~25% slower)
     buf = np.empty((n_rows + 1) * _LANES, np.float32)
     skip = (-(buf.ctypes.data // 4)) % _LANES
@@ -486,14 +490,13 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
     ys = S[5 * P + N:lane_rows]
     h = S[lane_rows:lane_rows + H]
     da = S[lane_rows + H:lane_rows + H + maxw]
-    db = S[lane_rows + H + maxw:n_rows - 2]
+    db = S[lane_rows + H + maxw:n_rows - 4]
+    hyper = S[n_rows - 4:n_rows - 2]  # per lane: -lr and momentum, as float32 (each member has its own)
     adam = S[n_rows - 2:n_rows]  # per lane: -(lr / bias correction 1), sqrt(bias correction 2)
     total = np.empty(_LANES, np.float64)
     step = np.empty(_LANES, np.int64)
     alive = np.empty(_LANES, np.bool_)
 
-    neg_lr = np.float32(-lr)
-    mom = np.float32(momentum)
     wd = np.float32(weight_decay)
     grad = G if zero_grad else batch_grad
     out = hoff[L]
@@ -529,11 +532,27 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
             for s in range(N):
                 xs[s, k] = X[mk, s]
                 ys[s, k] = Y[mk, s]
-        uniform = True  # every lane at the same step count: Adam's step sizes are computed once per step
+        # Each lane's own learning rate and momentum (an idle lane borrows the first member's, so a block
+        # whose members share them stays uniform), rounded to float32 as torch does inside each op.
         for k in range(_LANES):
+            mk = lanes[k] if lanes[k] >= 0 else first
+            hyper[0, k] = np.float32(-lr[mk])
+            hyper[1, k] = np.float32(momentum[mk])
+        neg_lr = _vload(hyper, 0)
+        mom = _vload(hyper, 1)
+        any_mom = False  # some lane has momentum: the buffer update runs
+        mixed_mom = False  # some lanes have none: there the buffer is left alone, lane by lane
+        for k in range(_LANES):
+            any_mom = any_mom or hyper[1, k] != _F0
+            mixed_mom = mixed_mom or hyper[1, k] == _F0
+        mixed_mom = any_mom and mixed_mom
+        # every lane at the same step count and learning rate: Adam's step sizes are computed once per step
+        uniform = True
+        for k in range(_LANES):
+            mk = lanes[k] if lanes[k] >= 0 else first
             if lanes[k] < 0:
                 step[k] = steps[first]
-            uniform = uniform and step[k] == steps[first]
+            uniform = uniform and step[k] == steps[first] and lr[mk] == lr[first]
 
         pos = position[first]
         used = 0
@@ -569,7 +588,7 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
                         if k == 0 or not uniform:  # the same float64 expressions as _member
                             bc1 = 1.0 - _BETA1 ** float(step[k])
                             bc2 = 1.0 - _BETA2 ** float(step[k])
-                            adam[0, k] = np.float32(-(lr / bc1))
+                            adam[0, k] = np.float32(-(lr[lanes[k] if lanes[k] >= 0 else first] / bc1))
                             adam[1, k] = np.float32(bc2 ** 0.5)
                         else:
                             adam[0, k] = adam[0, 0]
@@ -592,9 +611,15 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
                         g = _vload(G, q)
                         if wd != _F0:
                             g = _fma(_vload(p, q), wd, g)
-                        if mom != _F0:
-                            g = _vload(m, q) * mom + g
-                            _vstore(m, q, g)
+                        if any_mom:
+                            mq = _vload(m, q)
+                            moved = mq * mom + g  # buf.mul_(momentum).add_(grad)
+                            if mixed_mom:  # where momentum is 0 torch leaves the buffer alone
+                                _vstore(m, q, _vle0(mom, mq, moved))
+                                g = _vle0(mom, g, moved)
+                            else:
+                                _vstore(m, q, moved)
+                                g = moved
                         _vstore(p, q, _fma(g, neg_lr, _vload(p, q)))
                 used += 1
             if out_of_work:
@@ -625,7 +650,7 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
                 losses[mk, e] = loss
                 for t in range(T):
                     trace[mk, e, t] = p[t, k]
-                if not (loss <= loss_limit) or not math.isfinite(loss):  # NaN fails the first test
+                if not (loss <= loss_limit[mk]) or not math.isfinite(loss):  # NaN fails the first test
                     steps[mk] = step[k]
                     done[mk] = e + 1
                     position[mk] = 0
@@ -726,7 +751,7 @@ def lane_scratch_bytes(sizes, points: int) -> int:
     """Bytes of one lockstep block's scratch (what _lanes_train allocates) for this net and data."""
     sizes = [int(v) for v in sizes]
     P = param_count(sizes)
-    rows = 5 * P + 2 * points + sum(sizes[:-1]) + 1 + 2 * max(sizes) + 2
+    rows = 5 * P + 2 * points + sum(sizes[:-1]) + 1 + 2 * max(sizes) + 4
     return (rows + 1) * _LANES * 4
 
 
@@ -787,6 +812,16 @@ def _check(name, a, dtype, ndim):
         raise TypeError(f"{name}: expected a C-contiguous {np.dtype(dtype)} {ndim}-D array, got {got}")
 
 
+def _per_member(name, value, K: int) -> np.ndarray:
+    """A hyperparameter as one float64 per member: a number is every member's, a sequence each one's."""
+    a = np.array(value, dtype=np.float64)  # a copy: the caller may change its own between calls
+    if a.ndim == 0:
+        return np.full(K, a, np.float64)
+    if a.shape != (K,):
+        raise ValueError(f"{name}: expected a number or one per member ({K}), got shape {a.shape}")
+    return a
+
+
 def train(params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum, weight_decay,
           optimizer, batch_size, zero_grad, loss_limit, losses, trace, done, *, budget: int = 0,
           cursor: Cursor | None = None) -> None:
@@ -798,7 +833,8 @@ def train(params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum,
       steps   int64 [K]        optimizer steps taken (Adam's bias correction)
       active  uint8 [K]        0 = skipped; set to 0 here when a member's loss diverges
     Inputs: sizes int64 [L+1] (1, hidden..., 1); acts int64 [L-1] (ACT_CODES); X, Y float32 [K, N];
-      lr, momentum, weight_decay may change between calls (momentum is ignored by Adam); optimizer is an
+      lr, momentum, weight_decay may change between calls (momentum is ignored by Adam); lr, momentum and
+      loss_limit are a number for every member or a sequence of K, one per member (a sweep's cells); optimizer is an
       OPTIMIZER_CODES value; batch_size in 1..N; zero_grad False keeps adding each batch's gradient to the
       one the optimizer steps with; an epoch whose full-data loss is not finite or > loss_limit stops the
       member (that epoch counts as done).
@@ -875,8 +911,10 @@ def train(params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum,
         live = position[active != 0]
         if K > 1 and len(live) and (live != live[0]).any():
             raise ValueError("cursor: every active member must stand at the same position in its epoch")
-    args = (params, state, steps, active, sizes, acts, X, Y, epochs, float(lr), float(momentum),
-            float(weight_decay), optimizer, batch_size, bool(zero_grad), float(loss_limit), losses, trace, done,
+    lr, momentum, loss_limit = (_per_member(name, value, K) for name, value in
+                                (("lr", lr), ("momentum", momentum), ("loss_limit", loss_limit)))
+    args = (params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum,
+            float(weight_decay), optimizer, batch_size, bool(zero_grad), loss_limit, losses, trace, done,
             position, loss_sum, pending, budget)
     if K == 1:
         _compiled("scalar")(np.zeros(1, np.int64), *args)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 
 from ..config import RunConfig
-from .base import EXPLOSION_FACTOR, Learner, LoadingStopped, divergence_hint
+from .base import EXPLOSION_FACTOR, Learner, LoadingStopped, divergence_hint, starting_loss
 
 
 def make_learner(config: RunConfig, stop: threading.Event | None = None, initial=None) -> Learner:
@@ -45,4 +45,5 @@ def warm_up() -> None:
     make_learner(RunConfig.for_example("parabola-relu", epochs=1)).train(1)
 
 
-__all__ = ["EXPLOSION_FACTOR", "Learner", "LoadingStopped", "divergence_hint", "make_learner", "warm_up"]
+__all__ = ["EXPLOSION_FACTOR", "Learner", "LoadingStopped", "divergence_hint", "make_learner", "starting_loss",
+           "warm_up"]

@@ -39,12 +39,17 @@ class LoadingStopped(Exception):
 class Learner:
     backend = "base"
 
-    def __init__(self, config: RunConfig, stop: threading.Event | None = None):
-        """`stop`: checked between members while building; a set one raises LoadingStopped."""
+    def __init__(self, config: RunConfig, stop: threading.Event | None = None, seeds: Sequence[int] | None = None,
+                 own_limits: bool = False):
+        """`stop`: checked between members while building; a set one raises LoadingStopped. `seeds`: each
+        member's seed (default: config.seed, config.seed + 1, ... for config.seeds members). `own_limits`:
+        each member's divergence limit comes from its own starting loss, as its single run's does (a sweep's
+        cells are separate runs), instead of the run's one limit from its worst member."""
         self.config = config
         self._loading_stop = stop
-        self.members = config.seeds
-        self.seeds = [config.seed + k for k in range(self.members)]
+        self.seeds = [config.seed + k for k in range(config.seeds)] if seeds is None else [int(s) for s in seeds]
+        self.members = len(self.seeds)
+        self.own_limits = own_limits
         # Each member trains on its training points only; the held-out ones (config.test_fraction) measure
         # test_loss after each epoch. `self.data` is the training set, `self.test_data` the held-out one.
         mask = held_out(config)
@@ -128,6 +133,12 @@ class Learner:
         self._apply_hyper()
 
     def _set_limit(self, initial_losses: Sequence[float]) -> None:
+        """The loss past which a member counts as diverged: one number for the run (from its worst member), or
+        with own_limits one per member (an array the kernel reads member by member)."""
+        if self.own_limits:
+            self.loss_limit = np.array([EXPLOSION_FACTOR * max(float(v) if math.isfinite(v) else 1.0, 1.0)
+                                        for v in initial_losses])
+            return
         worst = max((float(v) for v in initial_losses if math.isfinite(v)), default=1.0)
         self.loss_limit = EXPLOSION_FACTOR * max(worst, 1.0)
 
@@ -229,14 +240,21 @@ class Learner:
         out = []
         for k, d in enumerate(self.data):
             self._check_loading()
-            x, y = d.x, d.y
-            if len(x) > LIMIT_POINTS:
-                pick = np.linspace(0, len(x) - 1, LIMIT_POINTS).round().astype(np.int64)
-                x, y = x[pick], y[pick]
-            with np.errstate(all="ignore"):
-                pred = predict(flat[k], self.config.layer_sizes, self.config.activations, x)
-                out.append(float(np.mean((y.astype(np.float64) - pred) ** 2)))
+            out.append(starting_loss(self.config, flat[k], d))
         return out
+
+
+def starting_loss(config: RunConfig, flat: np.ndarray, data: Dataset) -> float:
+    """The loss of the net `flat` on `data` (numpy, float64), over at most LIMIT_POINTS evenly spread points
+    (every point up to that many, as the seed's data): what a member's divergence limit is scaled by, and
+    the race's "starting loss"."""
+    x, y = data.x, data.y
+    if len(x) > LIMIT_POINTS:
+        pick = np.linspace(0, len(x) - 1, LIMIT_POINTS).round().astype(np.int64)
+        x, y = x[pick], y[pick]
+    with np.errstate(all="ignore"):
+        pred = predict(flat, config.layer_sizes, config.activations, x)
+        return float(np.mean((y.astype(np.float64) - pred) ** 2))
 
 
 def divergence_hint(config: RunConfig, epoch: int, loss: float) -> str:

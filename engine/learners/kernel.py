@@ -13,6 +13,7 @@ epoch the buffers are saved, so `discard_partial()` can return to that boundary.
 from __future__ import annotations
 
 import threading
+from typing import Sequence
 
 import numpy as np
 
@@ -34,13 +35,23 @@ TRACE_LIMIT = 1 << 22
 class KernelLearner(Learner):
     backend = "kernel"
 
-    def __init__(self, config: RunConfig, stop: threading.Event | None = None, initial: np.ndarray | None = None):
-        super().__init__(config, stop)
+    def __init__(self, config: RunConfig, stop: threading.Event | None = None, initial: np.ndarray | None = None,
+                 seeds: Sequence[int] | None = None, own_limits: bool = False):
+        """`initial`: loaded weights every member starts from. `seeds` and `own_limits` as `Learner`'s. `lr` and
+        `momentum` may be set to arrays after building, one value per member (engine/sweep.py trains a sweep's
+        cells as the members of one learner)."""
+        super().__init__(config, stop, seeds, own_limits)
         k, p = self.members, param_count(config.layer_sizes)
         self.params_buf = np.empty((k, p), np.float32)
+        first: dict[int, np.ndarray] = {}  # a seed's weights, drawn once however many members share it (a sweep)
         for i, seed in enumerate(self.seeds):  # the module's own initial weights, without the module
             self._check_loading()
-            self.params_buf[i] = initial_flat(config, seed) if initial is None else initial  # loaded weights
+            if initial is not None:
+                self.params_buf[i] = initial  # loaded weights
+                continue
+            if seed not in first:
+                first[seed] = initial_flat(config, seed)
+            self.params_buf[i] = first[seed]
         self.state = np.zeros((k, kernel.state_size(p)), np.float32)
         self.steps = np.zeros(k, np.int64)
         self.active = np.ones(k, np.uint8)
