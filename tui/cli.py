@@ -25,6 +25,7 @@ from .exit_codes import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_IN
 from .code_command import add_code_flags, cmd_code
 from .run_command import cmd_run
 from .run_files import add_file_flags, run_files, write_error_line
+from .serve_command import add_serve_arguments, cmd_serve
 
 _LONG_QUOTED = re.compile(r"'([^'\s]{%d,})'" % (QUOTE_LIMIT + 1))
 _LONG_WORD = re.compile(r"\S{%d,}" % (QUOTE_LIMIT + 1))
@@ -159,6 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("example", nargs="?", metavar="ID", help=f"one of: {', '.join(example_ids())}")
     _add_hyperparameters(code, default=argparse.SUPPRESS)
     add_code_flags(code)
+    serve = sub.add_parser("serve", help="serve the app to web browsers, one session each (needs nudge[serve])",
+                           description="Serve the app over HTTP: each browser that opens the address gets its own "
+                                       "session. App flags (--example, hyperparameters) apply to every session.")
+    add_serve_arguments(serve)
+    _add_hyperparameters(serve, default=argparse.SUPPRESS)
     return parser
 
 
@@ -308,6 +314,8 @@ def _main(argv: list[str]) -> int:
                 return EXIT_INVALID if exc.exists else EXIT_FAILED
         # The app opens on the first example unless a flag or a config file names another.
         config = config_from_args(args, args.example or (None if args.config else EXAMPLES[0].id))
+        if args.command == "serve":
+            return cmd_serve(args, config)
     except ConfigError as exc:
         _say(error_line(exc))
         return EXIT_INVALID
