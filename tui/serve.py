@@ -26,6 +26,8 @@ from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from engine import quoted, shortened
+
 from .serve_session import SERVER_PID_ENV
 
 log = logging.getLogger("textual-serve")
@@ -121,6 +123,7 @@ class NudgeServer(Server):
         self.sessions: set[Session] = set()
         self.sockets: set[web.WebSocketResponse] = set()
         self.closing = False
+        self.ended = 0  # sessions open when the server was told to stop
 
     @property
     def full(self) -> bool:
@@ -184,7 +187,7 @@ class NudgeServer(Server):
         try:
             try:
                 await web.TCPSite(runner, self.host, self.port).start()
-            except OSError as exc:
+            except (OSError, UnicodeError) as exc:  # UnicodeError: a name no resolver can encode
                 raise ServeProblem(listen_problem(self.host, self.port, exc)) from None
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
@@ -192,6 +195,7 @@ class NudgeServer(Server):
                 loop.add_signal_handler(sig, stop.set)
             on_listening()
             await stop.wait()
+            self.ended = len(self.sessions)
             await self.end_sessions()
         finally:
             self.closing = True
@@ -200,19 +204,21 @@ class NudgeServer(Server):
                 await session.end()
 
 
-def listen_problem(host: str, port: int, exc: OSError) -> str:
+def listen_problem(host: str, port: int, exc: OSError | UnicodeError) -> str:
+    if isinstance(exc, UnicodeError):
+        return f"cannot listen on {quoted(host)}: this machine has no such address"
     if exc.errno == errno.EADDRINUSE:
-        return f"port {port} is already in use on {host} (another server?); choose another with --port"
+        return f"port {port} is already in use on {shortened(host)} (another server?); choose another with --port"
     if exc.errno == errno.EACCES:
         return f"not allowed to listen on port {port} (ports below 1024 need root); choose another with --port"
     if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):  # gaierror: a name that resolves to nothing
-        return f"cannot listen on {host!r}: this machine has no such address"
-    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+        return f"cannot listen on {quoted(host)}: this machine has no such address"
+    return f"cannot listen on {quoted(host)} port {port}: {exc.strerror or exc}"
 
 
 def serve(argv: list[str], *, host: str, port: int, public_url: str, max_sessions: int,
           on_listening: Callable[[], None]) -> int:
-    """Serve `argv` (a session's command) until Ctrl-C or SIGTERM; returns the exit code. Raises
+    """Serve `argv` (a session's command) until Ctrl-C or SIGTERM; returns how many sessions that ended. Raises
     ServeProblem (via tui/serve_command.py's ServeError) when it cannot listen."""
     from .serve_command import ServeError
 
@@ -221,4 +227,4 @@ def serve(argv: list[str], *, host: str, port: int, public_url: str, max_session
         asyncio.run(server.run(on_listening))
     except ServeProblem as exc:
         raise ServeError(str(exc)) from None
-    return 0
+    return server.ended

@@ -15,12 +15,13 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import re
 import sys
 from urllib.parse import urlsplit
 
 from engine import FIELDS, RunConfig, quoted
 
-from .exit_codes import EXIT_INVALID
+from .exit_codes import EXIT_INVALID, EXIT_OK
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -33,21 +34,37 @@ class ServeError(Exception):
 
 
 def _port(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text[:6]) <= 65535:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text[:6]) <= 65535:
         raise argparse.ArgumentTypeError(f"{quoted(text)} is not allowed; expected a port from 1 to 65535")
     return int(text)
 
 
 def _sessions(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text[:6]) <= MAX_SESSIONS_LIMIT:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text[:6]) <= MAX_SESSIONS_LIMIT:
         raise argparse.ArgumentTypeError(
             f"{quoted(text)} is not allowed; expected a whole number from 1 to {MAX_SESSIONS_LIMIT}")
     return int(text)
 
 
+_HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?")
+
+
+def _host(text: str) -> str:
+    """An IP address or a host name (letters, digits, hyphens and dots, as DNS allows)."""
+    try:
+        ipaddress.ip_address(text)
+        return text
+    except ValueError:
+        pass
+    if not _HOSTNAME.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not allowed; expected an address of this machine, "
+                                         "such as 127.0.0.1 or 0.0.0.0, or its name")
+    return text
+
+
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     """The server's own flags; the app's flags are added beside them by tui/cli.py."""
-    parser.add_argument("--host", default=DEFAULT_HOST,
+    parser.add_argument("--host", type=_host, default=DEFAULT_HOST,
                         help=f"address to listen on (default {DEFAULT_HOST}: this machine only); "
                              "0.0.0.0 lets anyone who can reach the port in, and needs --public-url")
     parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
@@ -122,8 +139,7 @@ def announce(host: str, port: int, url: str) -> tuple[list[str], list[str]]:
     shown = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     lines, warnings = [f"Serving nudge on {shown}"], []
     if _is_loopback(host):
-        lines.append("Only this machine can open it (a loopback address); to serve a room, "
-                     "add --host 0.0.0.0 --public-url http://THIS-MACHINE:PORT")
+        lines.append("Only this machine can open it (loopback); for a room: --host 0.0.0.0 --public-url http://ADDRESS:PORT")
     else:
         warnings.append(f"nudge: warning: anyone who can reach port {port} of this machine can use nudge "
                         "(no login, and each session runs on this machine's CPU); serve on a network you trust")
@@ -155,9 +171,11 @@ def cmd_serve(args: argparse.Namespace, config: RunConfig, say=print) -> int:
         return EXIT_INVALID
     argv = session_argv(args, config)
     try:
-        return serve(argv, host=args.host, port=args.port, public_url=url, max_sessions=args.max_sessions,
-                     on_listening=lambda: _announce(args.host, args.port, url, say))
+        ended = serve(argv, host=args.host, port=args.port, public_url=url, max_sessions=args.max_sessions,
+                      on_listening=lambda: _announce(args.host, args.port, url, say))
     except ServeError as exc:
         say(f"nudge: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    say(f"Stopped; {ended} session{'' if ended == 1 else 's'} ended", flush=True)
+    return EXIT_OK
 

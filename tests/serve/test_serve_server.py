@@ -109,6 +109,7 @@ async def test_ctrl_c_stops_the_server_and_every_session_process():
             assert len(pids) == 2  # one app process per browser
             proc.send_signal(signal.SIGINT)
             assert proc.wait(HANG_GUARD) == 0
+            assert read_line(proc, "Stopped") == "Stopped; 2 sessions ended"
             for ws in sessions:  # each browser is told its session ended
                 while not ws.closed and (await ws.receive(timeout=HANG_GUARD)).type not in (
                         aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
@@ -127,3 +128,15 @@ async def test_a_killed_server_leaves_no_session_running():
             proc.kill()
             proc.wait()
             wait_until(lambda: not running(pids[0]), "the orphaned session to end")
+
+
+@pytest.mark.parametrize("flags,message", [
+    (["--host", "h" * 5000], "nudge serve: argument --host: 'hhhh"),
+    (["--host", "192.0.2.1"], "nudge: cannot listen on '192.0.2.1': this machine has no such address"),  # TEST-NET-1
+    (["--port", "65536"], "nudge serve: argument --port: '65536' is not allowed"),
+    (["--max-sessions", "0"], "nudge serve: argument --max-sessions: '0' is not allowed"),
+])
+def test_bad_server_flags_are_one_short_line_and_exit_2(flags, message):
+    out = nudge("serve", *flags)
+    assert out.returncode == 2 and out.stderr.startswith(message)
+    assert out.stderr.count("\n") == 1 and len(out.stderr) < 400 and "Traceback" not in out.stderr
