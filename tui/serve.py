@@ -41,8 +41,8 @@ FULL_PAGE = """<!DOCTYPE html>
 <style>body{background:#0c181f;color:#eee;font-family:monospace;display:flex;align-items:center;
 justify-content:center;height:90vh;text-align:center}</style></head>
 <body><div><h1>The server is full</h1>
-<p>All %(limit)d nudge sessions are in use. Try again when someone closes theirs.</p>
-<p><a style="color:#ac5af4" href="/">Try again</a></p></div></body></html>
+<p>All sessions are in use (this server allows %(limit)d at once). Try again when someone closes theirs.</p>
+<p><a style="color:#ac5af4" href="">Try again</a></p></div></body></html>
 """
 
 
