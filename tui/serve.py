@@ -163,13 +163,16 @@ class NudgeServer(Server):
                 await self._process_messages(websocket, session)
         except asyncio.CancelledError:
             pass
+        except web.HTTPException:  # not a websocket handshake: aiohttp answers 400
+            raise
         except Exception as error:  # noqa: BLE001 - one broken session must not take the server down
             log.warning("a session failed: %s", error)
         finally:
             await session.end()
             self.sessions.discard(session)
             self.sockets.discard(websocket)
-            await websocket.close()
+            if websocket.prepared:  # a handshake that failed has nothing to close
+                await websocket.close()
         return websocket
 
     async def end_sessions(self) -> None:

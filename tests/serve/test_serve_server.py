@@ -4,6 +4,7 @@ it leaves no process behind. Each test starts the real command; sessions are ope
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -73,6 +74,10 @@ async def test_every_address_warns_and_the_page_connects_to_the_public_url_only(
         # textual-serve writes the websocket's address into the page: the public one, not 0.0.0.0
         assert f'"ws://127.0.0.1:{port}/ws"' in page and "0.0.0.0" not in page
         assert "https://" not in page  # nothing from other hosts: a classroom without internet loads it at once
+        async with aiohttp.ClientSession() as client:
+            async with client.get(f"http://127.0.0.1:{port}/ws") as response:  # no websocket handshake
+                assert response.status == 400
+        assert children(proc.pid) == [] if os.path.isdir("/proc") else True  # and it started no session
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(HANG_GUARD) == 0
