@@ -47,7 +47,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .config import FIELDS_BY_NAME, MAX_SEED_PARAMS, ConfigError, RunConfig, quoted
+from .config import FIELDS_BY_NAME, MAX_SEED_PARAMS, ConfigError, Ref, RunConfig, quoted
 from .layout import param_count
 from .metrics import json_safe
 from .states import MemberStatus, RunState
@@ -183,10 +183,11 @@ def _grid(config: RunConfig, lrs, momenta, seeds) -> tuple[tuple[tuple[str, tupl
     given = [(name, tuple(values)) for name, values in (("lr", lrs), ("momentum", momenta), ("seed", seeds))
              if values is not None]
     if not given:
-        raise ConfigError("lr", "a sweep needs an axis: learning rates, momenta or seeds")
+        raise ConfigError(None, ["a sweep needs an axis: ", Ref("lr"), ", ", Ref("momentum"), " or ",
+                                 Ref("seed_range")])
     if len(given) > 2:
-        raise ConfigError("seed_range", "a sweep has at most two axes; a seed axis replaces the lr or the "
-                                        "momentum axis")
+        raise ConfigError(None, ["a sweep has at most two axes; ", Ref("seed_range"), " replaces ", Ref("lr"),
+                                 " or ", Ref("momentum")])
     if momenta is not None and config.optimizer == "adam":
         raise ConfigError("momentum", "Adam does not use it (its averages have fixed betas); choose the sgd "
                                       "optimizer to sweep momentum")

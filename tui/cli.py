@@ -18,14 +18,16 @@ import re
 import sys
 from typing import Any, Mapping, Sequence
 
-from engine import (BACKENDS, EXAMPLES, FIELDS, QUOTE_LIMIT, ConfigError, RunConfig, example_ids, load_config_file,
-                    WriteError, nudge_version, quoted, shortened, shortened_path)
+from engine import (BACKENDS, EXAMPLES, FIELDS, FIELDS_BY_NAME, QUOTE_LIMIT, ConfigError, RunConfig, example_ids,
+                    load_config_file, WriteError, nudge_version, quoted, shortened, shortened_path)
 
 from .exit_codes import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
 from .code_command import add_code_flags, cmd_code
+from .race_command import add_race_parser, cmd_race, race_settings
 from .run_command import cmd_run
 from .run_files import add_file_flags, run_files, write_error_line
 from .serve_command import add_serve_arguments, cmd_serve
+from .sweep_command import add_sweep_parser, cmd_sweep, sweep_axes
 
 _LONG_QUOTED = re.compile(r"'([^'\s]{%d,})'" % (QUOTE_LIMIT + 1))
 _LONG_WORD = re.compile(r"\S{%d,}" % (QUOTE_LIMIT + 1))
@@ -54,11 +56,18 @@ class _Parser(argparse.ArgumentParser):
             super()._print_message(message, file)
 
 
-def _add_hyperparameters(parser: argparse.ArgumentParser, default: Any = None) -> None:
+def _add_hyperparameters(parser: argparse.ArgumentParser, default: Any = None, exclude: Sequence[str] = ()) -> None:
     """The hyperparameter flags. The `run` subparser passes argparse.SUPPRESS as the default, so that a
-    flag written before `run` is not overwritten by the subparser's empty default."""
+    flag written before `run` is not overwritten by the subparser's empty default. `exclude`: settings a
+    command sets itself (a sweep's axes, a race's optimizers); their flags are refused with a message."""
     group = parser.add_argument_group("hyperparameters (defaults come from the example)")
+    for name in exclude:
+        flag = FIELDS_BY_NAME[name].cli_flag if name in FIELDS_BY_NAME else f"--{name}"
+        if flag not in parser._option_string_actions:  # the command's own flag of that name stays
+            group.add_argument(flag, dest=f"refused_{name}", default=None, help=argparse.SUPPRESS)
     for f in FIELDS:
+        if f.name in exclude:
+            continue
         if f.name == "zero_grad":
             group.add_argument("--no-zero-grad", dest="zero_grad", action="store_const", const=False,
                                default=default, help="never clear gradients, as the seed notebook's loop (a bug)")
@@ -66,8 +75,9 @@ def _add_hyperparameters(parser: argparse.ArgumentParser, default: Any = None) -
         where = {"nudge": " [nudge-3x]", "torch": "", "all": ""}[f.applies]
         group.add_argument(f.cli_flag, dest=f.name, metavar=f.metavar or None, default=default,
                            help=f"{f.help}{where}")
-    group.add_argument("--seeds", type=str, default=default, metavar="K",
-                       help="train K seeds at once (seed..seed+K-1) and report each")
+    if "seeds" not in exclude:
+        group.add_argument("--seeds", type=str, default=default, metavar="K",
+                           help="train K seeds at once (seed..seed+K-1) and report each")
     group.add_argument("--backend", default=default, choices=BACKENDS,
                        help="auto: the compiled kernel when available; autograd: the PyTorch loop")
     group.add_argument("--config", default=default, metavar="FILE.toml",
@@ -165,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
                                        "session. App flags (--example, hyperparameters) apply to every session.")
     add_serve_arguments(serve)
     _add_hyperparameters(serve, default=argparse.SUPPRESS)
+    add_race_parser(sub, _add_hyperparameters, f"one of: {', '.join(example_ids())}")
+    add_sweep_parser(sub, _add_hyperparameters, f"one of: {', '.join(example_ids())}")
     return parser
 
 
@@ -312,6 +324,12 @@ def _main(argv: list[str]) -> int:
             except WriteError as exc:
                 _say(write_error_line(exc))
                 return EXIT_INVALID if exc.exists else EXIT_FAILED
+        if args.command == "race":
+            settings = race_settings(args)
+            return cmd_race(config_from_args(args, args.example), *settings, args.format)
+        if args.command == "sweep":
+            axes = sweep_axes(args)
+            return cmd_sweep(config_from_args(args, args.example), axes, args.format)
         # The app opens on the first example unless a flag or a config file names another.
         config = config_from_args(args, args.example or (None if args.config else EXAMPLES[0].id))
         if args.command == "serve":
