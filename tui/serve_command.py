@@ -16,6 +16,7 @@ import argparse
 import ipaddress
 import os
 import re
+import shlex
 import sys
 from urllib.parse import urlsplit
 
@@ -149,11 +150,11 @@ def announce(host: str, port: int, url: str) -> tuple[list[str], list[str]]:
     return lines, warnings
 
 
-def _announce(host: str, port: int, url: str, say) -> None:
+def _announce(host: str, port: int, url: str, argv: list[str], say) -> None:
     lines, warnings = announce(host, port, url)
     for line in warnings:
         say(line, file=sys.stderr, flush=True)
-    for line in lines:
+    for line in lines[:-1] + [f"Each session runs: {shlex.join(argv)}", lines[-1]]:
         say(line, flush=True)
 
 
@@ -172,7 +173,7 @@ def cmd_serve(args: argparse.Namespace, config: RunConfig, say=print) -> int:
     argv = session_argv(args, config)
     try:
         ended = serve(argv, host=args.host, port=args.port, public_url=url, max_sessions=args.max_sessions,
-                      on_listening=lambda: _announce(args.host, args.port, url, say))
+                      on_listening=lambda: _announce(args.host, args.port, url, argv, say))
     except ServeError as exc:
         say(f"nudge: {exc}", file=sys.stderr)
         return EXIT_INVALID

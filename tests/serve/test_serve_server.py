@@ -106,13 +106,16 @@ async def test_the_session_past_max_sessions_is_told_the_server_is_full():
 
 
 @needs_proc
-async def test_ctrl_c_stops_the_server_and_every_session_process():
-    with serving() as (proc, url):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+async def test_ctrl_c_or_sigterm_stops_the_server_and_every_session_process(sig):
+    with serving("--epochs", "50") as (proc, url):
+        command = read_line(proc, "Each session runs: ")
+        assert command.endswith("-m tui.serve_session --example nudge-3x --epochs=50")
         async with aiohttp.ClientSession() as client:
             sessions = [await open_session(client, url) for _ in range(2)]
             pids = children(proc.pid)
             assert len(pids) == 2  # one app process per browser
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(sig)
             assert proc.wait(HANG_GUARD) == 0
             assert read_line(proc, "Stopped") == "Stopped; 2 sessions ended"
             for ws in sessions:  # each browser is told its session ended
