@@ -11,8 +11,8 @@ Importing this package imports neither torch, numba nor Textual: torch and numba
 its model, and nothing here ever imports the app.
 """
 
-from .config import (ACTIVATIONS, BACKENDS, FIELDS, FIELDS_BY_NAME, OPTIMIZERS, QUOTE_LIMIT, ConfigError, Field,
-                     RunConfig, quoted, shortened, shortened_path)
+from .config import (ACTIVATIONS, BACKENDS, FIELDS, FIELDS_BY_NAME, OPTIMIZERS, QUOTE_LIMIT, SEEDS_FIELD, ConfigError,
+                     Field, RunConfig, quoted, shortened, shortened_path)
 from .config_file import load_config_file, read_config_file
 from .atomic import AtomicFile, WriteError, check_target, write_atomic
 from .config_toml import config_toml
@@ -26,14 +26,20 @@ from .examples import EXAMPLES, Example, example_ids, get_example
 from .history import Change, History
 from .learners import warm_up
 from .metrics import MetricChunk, json_safe
-from .report import format_number, format_row, format_summary, log_due, log_epochs, log_interval, log_lines
+from .report import (curve_tally, format_number, format_row, format_summary, log_due, log_epochs, log_interval,
+                     log_lines)
+from .runs import (MAX_PINS, MAX_RUNS, TABLE_COLUMNS, PinnedLine, RunLog, RunRecord, finish_record, pinned_curves,
+                   pinned_lines, run_row, settings_diff)
+from .spread import (MAX_FAINT, PERCENTILE_FROM, CurveSpread, band_quantiles, band_rule, curve_spread, member_band,
+                     member_median)
 from .race import RACERS, Racer, RacerResult, RaceResult, first_reach, race_configs, run_race, starting_loss
 from .states import FINAL_STATES, MemberStatus, RunState
 from .sweep import MAX_CELLS, SweepCell, SweepResult, parse_axis, parse_seed_range, run_sweep
 from . import teaching
 
 __all__ = [
-    "ACTIVATIONS", "BACKENDS", "FIELDS", "FIELDS_BY_NAME", "OPTIMIZERS", "QUOTE_LIMIT", "ConfigError", "Field",
+    "ACTIVATIONS", "BACKENDS", "FIELDS", "FIELDS_BY_NAME", "OPTIMIZERS", "QUOTE_LIMIT", "SEEDS_FIELD", "ConfigError",
+    "Field",
     "RunConfig", "quoted", "shortened", "shortened_path",
     "load_config_file", "read_config_file",
     "AtomicFile", "WriteError", "check_target", "write_atomic", "config_toml", "MetricsText", "history_chunk",
@@ -41,7 +47,11 @@ __all__ = [
     "Event", "HyperChanged", "Progress", "RunController", "RunResult", "StateChanged",
     "Dataset", "eval_grid", "held_out", "make_data", "split", "EXAMPLES", "Example", "example_ids", "get_example",
     "Change", "History", "warm_up", "MetricChunk", "json_safe",
-    "format_number", "format_row", "format_summary", "log_due", "log_epochs", "log_interval", "log_lines",
+    "curve_tally", "format_number", "format_row", "format_summary", "log_due", "log_epochs", "log_interval", "log_lines",
+    "MAX_PINS", "MAX_RUNS", "TABLE_COLUMNS", "PinnedLine", "RunLog", "RunRecord", "finish_record", "pinned_curves",
+    "pinned_lines", "run_row", "settings_diff",
+    "MAX_FAINT", "PERCENTILE_FROM", "CurveSpread", "band_quantiles", "band_rule", "curve_spread", "member_band",
+    "member_median",
     "FINAL_STATES", "MemberStatus", "RunState", "teaching",
     "RACERS", "Racer", "RacerResult", "RaceResult", "first_reach", "race_configs", "run_race", "starting_loss",
     "MAX_CELLS", "SweepCell", "SweepResult", "parse_axis", "parse_seed_range", "run_sweep",

@@ -44,7 +44,7 @@ WHERES = ("cli", "file", "form")
 
 # Settings that are not in the field table: how each place names them.
 _OTHER_NAMES = {
-    "seeds": {"cli": "--seeds"},
+    "seeds": {"cli": "--seeds", "form": "seeds"},
     "backend": {"cli": "--backend"},
     "config": {"cli": "--config"},
     "load_weights": {"cli": "--load-weights"},  # engine/weights.py
@@ -373,6 +373,12 @@ FIELDS: tuple[Field, ...] = (
 
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 
+# Seeds sit beside the table (the CLI has its own --seeds, a file its own key), but the app's form shows them
+# as a field, with the same range and messages.
+SEEDS_FIELD = Field("seeds", "seeds", "train K seeds at once (seed..seed+K-1); the charts show their median and "
+                    "spread", lambda v: _int("seeds", v, 1, MAX_SEEDS), applies="all", flag="--seeds",
+                    metavar="K")
+
 
 _OTHER_SETTINGS = ("seeds", "backend")  # settings beside the field table (a file or the CLI sets them)
 
@@ -467,7 +473,7 @@ class RunConfig:
             if name in FIELDS_BY_NAME:
                 clean[name] = FIELDS_BY_NAME[name].parse(value)
             elif name == "seeds":
-                clean[name] = _int("seeds", value, 1, MAX_SEEDS)
+                clean[name] = SEEDS_FIELD.parse(value)
             elif name == "backend":
                 clean[name] = _choice("backend", value, BACKENDS)
             elif name in ("example", "example_id"):

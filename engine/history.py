@@ -39,10 +39,13 @@ class History:
     def __len__(self) -> int:
         return len(self.columns.get("epoch", ()))
 
-    def append(self, chunk: MetricChunk) -> None:
+    def append(self, chunk: MetricChunk, extra: dict[str, np.ndarray] | None = None) -> None:
+        """Add a chunk's columns, and `extra` columns of the same length (a many-seed run's band)."""
         if not len(chunk):
             return
         new = chunk.columns()
+        if extra:
+            new = {**new, **extra}
         if self.columns:
             self.columns = {k: np.concatenate([self.columns[k], new[k]]) for k in self.columns if k in new}
         else:
@@ -50,6 +53,15 @@ class History:
         self.epochs_seen = int(chunk.epoch[-1])
         while len(self) > self.capacity:
             self._halve()
+
+    def compacted(self, rows: int) -> "History":
+        """A copy of at most about `rows` rows, thinned as a full store thins itself (first, last, lowest and
+        highest loss kept): what a finished run keeps for a chart of past runs."""
+        copy = History(max(16, rows), {k: v.copy() for k, v in self.columns.items()}, list(self.changes),
+                       self.epochs_seen)
+        while len(copy) > copy.capacity:
+            copy._halve()
+        return copy
 
     def record_change(self, change: Change) -> None:
         self.changes.append(change)

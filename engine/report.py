@@ -172,6 +172,15 @@ def format_summary(config: RunConfig, result: Any, timing: bool = True) -> str:
     return "\n".join(lines)
 
 
+def curve_tally(runs: list[dict[str, Any]]) -> str:
+    """A many-seed run's verdicts in a few words for a status line, `19/32 found the curve` (the rule of
+    engine.teaching.found_curve); empty when the rule does not apply or the run had one seed."""
+    verdicts = Counter(r.get("found_curve") for r in runs if r.get("found_curve"))
+    if not runs or not verdicts or set(verdicts) == {"not applicable"}:
+        return ""
+    return f"{verdicts.get('found', 0)}/{len(runs)} found the curve"
+
+
 def curve_counts(verdicts: Counter, members: int) -> str:
     """`19 of 32 seeds found the curve; 13 stayed near a straight line` (engine.teaching.found_curve's rule)."""
     parts = [f"{verdicts.get('found', 0)} of {members} seeds found the curve"]

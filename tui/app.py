@@ -26,7 +26,7 @@ from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList
 
-from engine import ConfigError, RunConfig, warm_up
+from engine import ConfigError, RunConfig, RunLog, RunRecord, finish_record, pinned_curves, pinned_lines, warm_up
 
 from .commands import NudgeCommands
 from .keys import bindings, help_rows
@@ -35,7 +35,7 @@ from .presets import DEFAULT_SPEED, MARKER_NAMES, SPEEDS_BY_NAME, Speed, lr_step
 from .session import TRAIN_THREAD_NAME, RunSession
 from .traffic import budget_for, chart_rate, fixed_rate
 from .widgets import (ChartPanel, ExampleInfoScreen, ViewDeck, ViewSource, ExamplePicker, FitChart, HelpScreen, LogPane, LossChart,
-                      ParamsForm, StatusLine, TooSmall, status_text, too_small)
+                      ParamsForm, RunsScreen, StatusLine, TooSmall, status_text, too_small)
 
 TICK_SECONDS = 0.1  # how often the UI drains the engine's buffer
 STATUS_FPS = 4.0  # routine status-line rewrites a second while running
@@ -65,6 +65,9 @@ class NudgeApp(App[int]):
         super().__init__()
         self.config = config  # the example's settings as loaded (from the CLI or the list)
         self.session = RunSession(config)
+        self.runs = RunLog()  # every run of the app's lifetime (the runs table, pins); survives example switches
+        self.record: RunRecord | None = None  # the latest run's record
+        self._record_session: RunSession | None = None  # the session that run trains in
         self.speed: Speed = SPEEDS_BY_NAME[speed]
         self.fixed_chart_fps = chart_fps if chart_fps is not None else fixed_rate()
         self.chart_budget = budget_for()
@@ -205,18 +208,41 @@ class NudgeApp(App[int]):
         """Point the charts and the status line at the current session."""
         s = self.session
         unit = "epoch" if s.config.example.is_torch else "iteration"
-        self.loss_chart.show(s.history, s.config.epochs, unit)
+        self.loss_chart.show(s.history, s.config.epochs, unit, members=s.config.seeds)
         controller = s.controller
         source = ViewSource(params=controller.latest_params if controller is not None else (lambda: None),
                             history=s.history, live=lambda: {"lr": s.lr, "momentum": s.live_value("momentum")},
                             finished=lambda: not s.active)
         self.views.show_run(s.config, controller.predict if controller is not None else None, source)
+        self._show_pins()
         self._redraw_charts(force=True)
         self._update_status()
+
+    def _show_pins(self) -> None:
+        """Point both charts at the pinned runs of the loaded example (the run on screen is not drawn twice)."""
+        s = self.session
+        skip = self.record if self._record_session is s else None
+        records = self.runs.records
+        self.loss_chart.set_pins(pinned_lines(records, s.config.example_id, skip=skip))
+        labels = [(line.slot, line.label.split(" ")[0]) for line in pinned_lines(records, s.config.example_id, skip=skip)
+                  if s.config.example.is_torch]
+        self.fit_chart.set_pinned(lambda grid: pinned_curves(records, s.config, grid, skip=skip), labels)
+
+    def _close_record(self) -> None:
+        """The latest run ended or is being replaced: its record keeps its final numbers."""
+        record, s = self.record, self._record_session
+        if record is None or s is None or record.status != "running":
+            return
+        controller = s.controller
+        result = controller.result if controller is not None else None
+        finish_record(record, status=str(s.state) if s.final else "stopped", history=s.history,
+                      seconds=result.seconds if result is not None else None,
+                      params=controller.latest_params() if controller is not None else None)
 
     def _new_session(self, config: RunConfig) -> None:
         """Drop the current run (asking its worker to stop) and get ready for a fresh one."""
         self.session.stop()
+        self._close_record()
         self.session = RunSession(config)
         self.log_pane.reset()
         self.form.mark_pending(None)
@@ -228,6 +254,8 @@ class NudgeApp(App[int]):
             self._explain_form_errors()
             return False
         self._new_session(config)
+        self.record, self._record_session = self.runs.add(config), self.session
+        self.record.history = self.session.history  # the live history until the run ends
         self.session.start(self.speed.pace(config.epochs), paused=paused)
         self._show_session()  # the views follow the new controller
         self.form.mark_pending(config)
@@ -278,6 +306,7 @@ class NudgeApp(App[int]):
         self._update_status(force=update.state_changed or bool(update.changes))
         if update.finished:
             self.form.mark_pending(None)
+            self._close_record()
         if not s.active and self._timer is not None:
             self._timer.pause()
 
@@ -312,7 +341,7 @@ class NudgeApp(App[int]):
         self.query_one(StatusLine).show(status_text(
             state=s.state, epoch=s.epoch, total=config.epochs, loss=s.loss, eps=s.eps, speed=self.speed.name,
             knob=knob, hint=s.hint, torch_loading=self.torch_loading and not s.started,
-            unit="epoch" if config.example.is_torch else "iteration", fraction=s.epoch_fraction))
+            unit="epoch" if config.example.is_torch else "iteration", fraction=s.epoch_fraction, tally=s.tally))
 
     def _explain_form_errors(self) -> None:
         errors = self.form.errors
@@ -438,6 +467,46 @@ class NudgeApp(App[int]):
         self._redraw_soon()
         self.notify(f"chart marker: {MARKER_NAMES[marker]}", timeout=2)
 
+    def action_pin(self) -> None:
+        """Pin the current run (finished or not), or unpin it: it stays on the charts as a labelled line."""
+        if self.record is None or self._record_session is not self.session:
+            self.notify("no run to pin yet: start one (space), then pin it; t lists every run", severity="warning",
+                        timeout=3)
+            return
+        self.notify(self.runs.toggle_pin(self.record), timeout=3)
+        self._show_pins()
+        self._redraw_soon()
+
+    def action_runs(self) -> None:
+        if isinstance(self.screen, RunsScreen):
+            return
+        self._clear_note()
+        self._close_record_if_final()
+        self.push_screen(RunsScreen(self.runs), self._runs_closed)
+
+    def _close_record_if_final(self) -> None:
+        if self.session.final:
+            self._close_record()
+
+    def _runs_closed(self, number: int | None) -> None:
+        record = self.runs.find(number) if number is not None else None
+        if record is not None:
+            self._load_run(record)
+            return
+        self._show_pins()
+        self._redraw_soon()
+
+    def _load_run(self, record: RunRecord) -> None:
+        """A run's settings into the form, ready to run (its example loaded first when another one is)."""
+        config = record.config
+        if config.example_id != self.config.example_id:
+            self._load_example(config.example_id)
+        self.form.load(config)
+        self._new_session(config)
+        if self._timer is not None:
+            self._timer.pause()
+        self.notify(f"run {record.label}'s settings are in the form: space runs them", timeout=3)
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -492,7 +561,8 @@ class NudgeApp(App[int]):
     def _load_example(self, example_id: str) -> None:
         """The example with its own defaults, in the form and a fresh session (a run in progress stops)."""
         self.session.stop()
-        self.config = RunConfig.for_example(example_id, seeds=self.config.seeds, backend=self.config.backend)
+        seeds = self.form.config.seeds if self.form.config is not None else self.config.seeds  # the form's count stays
+        self.config = RunConfig.for_example(example_id, seeds=seeds, backend=self.config.backend)
         self.query_one(ExamplePicker).mark_current(example_id)
         self.form.load(self.config)
         self._new_session(self.config)

@@ -6,11 +6,10 @@ the palette's title (empty: not in the palette). Keys that Textual handles itsel
 ctrl+p) have no action here but still get a help line.
 
 Keys planned for what comes next, so later work does not fight over letters:
-  p / t       pin the current run / the runs table
   o / w       optimizer race / learning-rate sweep (heatmap)
   ctrl+s      save the current settings as a TOML file
   x / c / ctrl+w   export metrics (CSV, JSON) / the run as PyTorch code / the trained weights
-Keys in use today: space n r g d 1-5 a + - s l e m i ? f1 q ctrl+q ctrl+c; views that have focus use the
+Keys in use today: space n r g d 1-5 a + - s l e m p t i ? f1 q ctrl+q ctrl+c; views that have focus use the
 arrows, [ ] and , . for their own selection.
 """
 
@@ -70,6 +69,10 @@ KEYS: tuple[Key, ...] = (
     Key("e", "toggle_smooth", "loss chart: EMA smoothing on / off", "", "Toggle smoothing"),
     Key("m", "cycle_marker", "chart marker: braille, blocks, dots, solid (for terminals that draw braille badly)",
         "", "Cycle chart marker"),
+    Key("p", "pin", "pin the current run (finished or not): it stays on the loss chart and over the fit as a "
+        "labelled line in its own colour, up to 8; p again unpins it", "", "Pin / unpin the current run"),
+    Key("t", "runs", "the runs table: every run of this session (enter loads its settings into the form, p pins "
+        "or unpins it, delete removes it)", "", "Runs table"),
     Key("i", "about", "about the current example", "", "About this example"),
     Key("question_mark,f1", "help", "this help", "Help", "Help", priority=True),
     # ctrl+c is not a priority key: in a field with text selected it still copies; anywhere else it quits.

@@ -158,21 +158,31 @@ def loss_view(epochs: np.ndarray, loss: np.ndarray, budget: int, *, log: bool, s
     else:
         x, y = downsample(epochs, values, budget)
     view = LossView(x, y, raw_x, raw_y)
-    shown = y if raw_y is None else np.concatenate([y, raw_y])
-    if len(shown):
-        lo, hi = float(np.min(shown)), float(np.max(shown))
-        if hi - lo < 1e-12:
-            pad = 0.5 if log else max(abs(hi) * 0.1, 1e-6)
-            lo, hi = lo - pad, hi + pad
-        if not log:
-            lo = min(lo, 0.0) if lo >= 0 else lo  # a linear loss axis starts at zero
-        view.ylim = (lo, hi)
-        if log:
-            view.yticks, view.ylabels = log_ticks(lo, hi, max_ticks=max(2, rows // 2))
-        else:
-            view.yticks = nice_ticks(lo, hi, max_ticks=max(2, rows // 2))
-            view.ylabels = [format_tick(t) for t in view.yticks]
+    view.ylim, view.yticks, view.ylabels = loss_axis(y if raw_y is None else np.concatenate([y, raw_y]),
+                                                     log=log, rows=rows)
     return view
+
+
+def loss_axis(shown: np.ndarray, *, log: bool, rows: int = 10) -> tuple[tuple[float, float] | None, list[float],
+                                                                         list[str]]:
+    """The loss chart's y axis for the values it shows (log10 units when `log`): limits, ticks, labels in
+    loss units. A linear axis starts at zero."""
+    shown = np.asarray(shown, dtype=np.float64)
+    shown = shown[np.isfinite(shown)]
+    if not len(shown):
+        return None, [], []
+    lo, hi = float(np.min(shown)), float(np.max(shown))
+    if hi - lo < 1e-12:
+        pad = 0.5 if log else max(abs(hi) * 0.1, 1e-6)
+        lo, hi = lo - pad, hi + pad
+    if not log:
+        lo = min(lo, 0.0) if lo >= 0 else lo  # a linear loss axis starts at zero
+    if log:
+        ticks, labels = log_ticks(lo, hi, max_ticks=max(2, rows // 2))
+    else:
+        ticks = nice_ticks(lo, hi, max_ticks=max(2, rows // 2))
+        labels = [format_tick(t) for t in ticks]
+    return (lo, hi), ticks, labels
 
 
 def fit_limits(ys: list[np.ndarray], margin: float = 0.1) -> tuple[float, float]:
@@ -248,3 +258,30 @@ def format_tick(value: float) -> str:
     if value == 0:
         return "0"
     return f"{value:.4g}"
+
+
+def band_series(x: np.ndarray, low: np.ndarray, high: np.ndarray, budget: int, *,
+                log: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A band's edges cut to at most `budget` columns: each column keeps its stretch's lowest low and highest
+    high (so the band never looks narrower than it was); log10 when `log`; columns with no finite edge go."""
+    x = np.asarray(x, dtype=np.float64)
+    low = safe_log10(low) if log else np.asarray(low, dtype=np.float64)
+    high = safe_log10(high) if log else np.asarray(high, dtype=np.float64)
+    keep = np.isfinite(x) & np.isfinite(low) & np.isfinite(high)
+    x, low, high = x[keep], low[keep], high[keep]
+    budget = max(2, int(budget))
+    if len(x) <= budget:
+        return x, low, high
+    edges = np.linspace(0, len(x), budget + 1).astype(int)
+    starts = edges[:-1][edges[1:] > edges[:-1]]
+    return x[starts], np.minimum.reduceat(low, starts), np.maximum.reduceat(high, starts)
+
+
+def zigzag(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One line that runs up and down between `low` and `high` at each x: drawn with a block marker it fills
+    the band at the cost of a single line (plotext's own fill costs ~40x more)."""
+    x, low, high = (np.asarray(a, dtype=np.float64) for a in (x, low, high))
+    zx = np.repeat(x, 2)
+    pairs = np.stack([low, high], axis=1)
+    pairs[1::2] = pairs[1::2, ::-1]  # up at one x, down at the next: no diagonal jumps across the band
+    return zx, pairs.reshape(-1)

@@ -14,8 +14,11 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from engine import (FINAL_STATES, Change, History, HyperChanged, MetricChunk, Progress, RunConfig, RunController,
-                    RunState, StateChanged, format_row, format_summary, log_epochs, log_interval, log_lines)
+                    RunState, StateChanged, format_row, format_summary, log_epochs, log_interval, log_lines,
+                    curve_tally, member_band)
 
 HISTORY_CAPACITY = 4096
 TRAIN_THREAD_NAME = "nudge-train"  # the worker thread carries this name while it trains
@@ -120,6 +123,12 @@ class RunSession:
         return getattr(config, name)
 
     @property
+    def tally(self) -> str:
+        """A finished many-seed run's `19/32 found the curve` (engine.curve_tally), else empty."""
+        result = self.controller.result if self.controller is not None else None
+        return curve_tally(result.runs) if result is not None and self.final else ""
+
+    @property
     def lr(self) -> float:
         return self.live_value("lr")
 
@@ -180,7 +189,7 @@ class RunSession:
             return update
         for event in self.controller.drain():
             if isinstance(event, Progress):
-                self.history.append(event.chunk)
+                self.history.append(event.chunk, band_columns(event.chunk))
                 update.lines += self._log_lines(event.chunk)
                 update.progress = True
             elif isinstance(event, HyperChanged):
@@ -219,6 +228,14 @@ class RunSession:
             self._last_logged = self.epoch
         lines += summary_lines(self)
         return lines
+
+
+def band_columns(chunk: MetricChunk) -> dict[str, np.ndarray] | None:
+    """A many-seed chunk's band (engine.member_band) as the history's `loss_low` / `loss_high` columns."""
+    if chunk.losses is None or chunk.losses.shape[0] < 2:
+        return None
+    low, high = member_band(chunk.losses)
+    return {"loss_low": low, "loss_high": high}
 
 
 def describe_change(change: Change) -> str:

@@ -49,3 +49,12 @@ def test_zero_grad_off_says_the_gradients_piled_up_and_by_how_much():
         assert note in format_summary(config, result)
     _, result = finish("linear-3x", epochs=8)
     assert result.notes == []
+
+
+def test_the_status_lines_tally_counts_the_seeds_that_found_the_curve_by_the_engines_rule():
+    from engine import curve_tally
+
+    runs = [{"found_curve": v} for v in ["found"] * 19 + ["line"] * 11 + ["partial"] * 2]
+    assert curve_tally(runs) == "19/32 found the curve"
+    assert curve_tally([{"found_curve": "not applicable"}] * 4) == ""  # a straight-line target: the rule is silent
+    assert curve_tally([]) == ""

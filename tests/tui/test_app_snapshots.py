@@ -57,3 +57,27 @@ def test_a_view_after_a_run(snap_compare, size, key, example, epochs):
         await pilot.pause()
 
     assert snap_compare(app_for(example, epochs=epochs), terminal_size=size, run_before=run_then_view)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_many_seeds_draw_a_band_and_faint_curves(snap_compare, size):
+    async def run_to_the_end(pilot):
+        await pilot.press("space")
+        await finish_run(pilot)
+
+    assert snap_compare(app_for("parabola-sigmoid", epochs=80, seeds=12), terminal_size=size,
+                        run_before=run_to_the_end)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_runs_table_after_three_runs_one_pinned(snap_compare, size):
+    async def three_runs(pilot):
+        for keys in (["space"], ["p", "g"], ["g"]):
+            await pilot.press(*keys)
+            await finish_run(pilot)
+        for record in pilot.app.runs.records:  # training times differ from run to run: fix them for the picture
+            record.seconds = 0.25
+        await pilot.press("t")
+        await pilot.pause()
+
+    assert snap_compare(app_for("parabola-sigmoid", epochs=30), terminal_size=size, run_before=three_runs)

@@ -184,3 +184,30 @@ def test_short_runs_are_smoothed_over_a_short_span():
     from tui.series import smoothing_span
 
     assert smoothing_span(30) == 1.0 and smoothing_span(2000) == 40.0
+
+
+def test_a_band_cut_to_the_columns_keeps_each_stretchs_lowest_low_and_highest_high():
+    from tui.series import band_series
+
+    x = np.arange(1.0, 1001.0)
+    low, high = np.full(1000, 2.0), np.full(1000, 3.0)
+    low[500], high[700] = 0.5, 40.0
+    bx, bl, bh = band_series(x, low, high, 50, log=False)
+    assert len(bx) == 50 and bx[0] == 1 and bl.min() == 0.5 and bh.max() == 40.0
+    lx, ll, lh = band_series(x, low, high, 50, log=True)
+    assert ll.min() == pytest.approx(np.log10(0.5)) and lh.max() == pytest.approx(np.log10(40.0))
+
+
+def test_a_band_drops_columns_with_no_finite_edge():
+    from tui.series import band_series
+
+    bx, bl, bh = band_series(np.arange(4.0), np.array([1.0, np.nan, 1.0, 1.0]), np.array([2.0, 2.0, np.inf, 2.0]),
+                             10, log=False)
+    assert bx.tolist() == [0.0, 3.0]
+
+
+def test_the_zigzag_runs_up_at_one_x_and_down_at_the_next_so_it_fills_the_band():
+    from tui.series import zigzag
+
+    zx, zy = zigzag(np.array([0.0, 1.0, 2.0]), np.array([1.0, 1.0, 1.0]), np.array([5.0, 6.0, 7.0]))
+    assert zx.tolist() == [0, 0, 1, 1, 2, 2] and zy.tolist() == [1, 5, 6, 1, 1, 7]

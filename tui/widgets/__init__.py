@@ -7,11 +7,12 @@ from .help_screen import ExampleInfoScreen, HelpScreen
 from .log_pane import LogPane
 from .loss_chart import LossChart
 from .params_form import LIVE_FIELDS, ParamsForm
+from .runs_screen import RunsScreen
 from .status_line import StatusLine, status_text
 from .too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall, too_small
 from .view_deck import VIEW_TITLES, ViewDeck
 from .views import ViewSource
 
 __all__ = ["Chart", "ChartPanel", "ExamplePicker", "FitChart", "ExampleInfoScreen", "HelpScreen", "LogPane", "LossChart", "LIVE_FIELDS",
-           "ParamsForm", "StatusLine", "status_text", "MIN_HEIGHT", "MIN_WIDTH", "TooSmall", "too_small",
+           "ParamsForm", "RunsScreen", "StatusLine", "status_text", "MIN_HEIGHT", "MIN_WIDTH", "TooSmall", "too_small",
            "VIEW_TITLES", "ViewDeck", "ViewSource"]

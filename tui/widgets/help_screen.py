@@ -10,7 +10,19 @@ from ..markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from engine import Example
+from engine import MAX_FAINT, MAX_PINS, PERCENTILE_FROM, Example, teaching
+
+
+def many_seeds_text() -> str:
+    """What the charts show for many seeds, and the rule that says whether a seed found the curve."""
+    return (f"The seeds field trains K nets at once, from seeds seed..seed+K-1. The loss chart draws their median "
+            f"and shades the band from the best to the worst seed (from {PERCENTILE_FROM} seeds on, the 10th to "
+            f"the 90th percentile); the fit draws up to {MAX_FAINT} seeds' curves faint under the median, and the "
+            f"band beyond that. A seed found the curve when its error on the training points is under "
+            f"{teaching.FOUND_RATIO:.0%} of the best straight line's through the same points; at "
+            f"{teaching.LINE_RATIO:.0%} or more it stayed near a straight line; in between it bent part of the way "
+            f"(often one arm of the parabola). The status line and the log count them when the run ends. "
+            f"p pins a run to compare it with the next ones (up to {MAX_PINS}); t lists every run.")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -29,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
     def text(self) -> str:
         """Everything the help says, as plain text (for tests and screen readers' copy-paste)."""
         lines = [f"{key}  {what}" for key, what in self.keys]
-        return "\n".join(lines + [self.example.title, self.example.explanation])
+        return "\n".join(lines + [many_seeds_text(), self.example.title, self.example.explanation])
 
     def compose(self) -> ComposeResult:
         keys = Table.grid(padding=(0, 2))
@@ -49,6 +61,8 @@ class HelpScreen(ModalScreen[None]):
                 "while one is wrong, and the field says why. Learning rate and momentum change a run in "
                 "progress (Enter, or leave the field; the loss chart marks the epoch); the other fields take "
                 "effect when a new run starts.", classes="help-section")
+            yield Static("[b]Many seeds, pins and the runs table[/b]", classes="help-heading")
+            yield Static(escape(many_seeds_text()), id="help-seeds", classes="help-section")
             yield Static(f"[b]This example: {escape(e.title)}[/b]  [dim]({e.id}, {escape(e.target_text)})[/dim]",
                          classes="help-heading")
             yield Static(escape(e.explanation), id="help-example", classes="help-section")

@@ -18,12 +18,16 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
-from engine import ACTIVATIONS, FIELDS, FIELDS_BY_NAME, OPTIMIZERS, ConfigError, RunConfig
+from engine import ACTIVATIONS, FIELDS, OPTIMIZERS, SEEDS_FIELD, ConfigError, Field, RunConfig
 
 from ..markup import escape
 
 #: Fields a running model takes without a reset.
 LIVE_FIELDS = ("lr", "momentum")
+
+#: The form's rows: the engine's field table, with seeds after seed.
+FORM_FIELDS: tuple[Field, ...] = tuple(g for f in FIELDS for g in ((f, SEEDS_FIELD) if f.name == "seed" else (f,)))
+FORM_FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FORM_FIELDS}
 
 _SUGGESTIONS = {
     "optimizer": list(OPTIMIZERS),
@@ -39,7 +43,7 @@ class FieldRow(Vertical):
 
     def __init__(self, name: str) -> None:
         super().__init__(id=f"row-{name}", classes="field-row")
-        self.field = FIELDS_BY_NAME[name]
+        self.field = FORM_FIELDS_BY_NAME[name]
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field-line"):
@@ -95,7 +99,7 @@ class ParamsForm(Vertical):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="fields", can_focus=False):  # tab goes straight to the fields
-            for f in FIELDS:
+            for f in FORM_FIELDS:
                 yield FieldRow(f.name)
         yield Static("", id="form-hint")
 
@@ -110,7 +114,7 @@ class ParamsForm(Vertical):
     def load(self, config: RunConfig) -> None:
         """Show this config's fields, filled with its values."""
         self.base = config
-        relevant = {f.name for f in config.relevant_fields()}
+        relevant = {f.name for f in FORM_FIELDS if f.applies_to(config.example)}
         for name, row in self._rows().items():
             row.display = name in relevant
             with row.input.prevent(Input.Changed):
@@ -162,8 +166,8 @@ class ParamsForm(Vertical):
         self.running = running_config is not None
         pending = []
         if running_config is not None and self.config is not None:
-            for f in self.config.relevant_fields():
-                if f.name not in LIVE_FIELDS and getattr(self.config, f.name) != getattr(running_config, f.name):
+            for f in FORM_FIELDS:
+                if f.applies_to(self.config.example) and f.name not in LIVE_FIELDS and getattr(self.config, f.name) != getattr(running_config, f.name):
                     pending.append(f.name)
         for name, row in self._rows().items():
             row.set_class(name in pending, "-pending")
@@ -187,7 +191,7 @@ class ParamsForm(Vertical):
         self.validate()
         if name in LIVE_FIELDS and name not in self.errors:
             try:
-                value = FIELDS_BY_NAME[name].parse(event.value)
+                value = FORM_FIELDS_BY_NAME[name].parse(event.value)
             except ConfigError:
                 return
             self.post_message(self.Applied(name, value))
@@ -215,15 +219,15 @@ class ParamsForm(Vertical):
         name = self._focused_field()
         lines = []
         if name is not None:
-            f = FIELDS_BY_NAME[name]
+            f = FORM_FIELDS_BY_NAME[name]
             when = ("applies mid-run on Enter" if name in LIVE_FIELDS
                     else "applies at the next start" if self.running else "")
             lines.append(f"[b]{f.label}[/b]: {f.help}" + (f" [dim]({when})[/dim]" if when else ""))
         if self.pending:
-            labels = ", ".join(FIELDS_BY_NAME[n].label for n in self.pending)
+            labels = ", ".join(FORM_FIELDS_BY_NAME[n].label for n in self.pending)
             lines.append(f"[$warning]changed: {labels}; applies when you reset (r)[/]")
         if self.errors and name is None:
-            lines.append(f"[$error]fix {', '.join(FIELDS_BY_NAME[n].label for n in self.errors if n in FIELDS_BY_NAME)}[/]")
+            lines.append(f"[$error]fix {', '.join(FORM_FIELDS_BY_NAME[n].label for n in self.errors if n in FORM_FIELDS_BY_NAME)}[/]")
         hint = self.query_one("#form-hint", Static)
         hint.update("\n".join(lines))
         hint.display = bool(lines)

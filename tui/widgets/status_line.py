@@ -21,10 +21,11 @@ _STATE_STYLE = {RunState.RUNNING: "$success", RunState.PAUSED: "$warning", RunSt
 
 def status_text(*, state: RunState, epoch: int, total: int, loss: float | None, eps: float | None = None,
                 speed: str = "", knob: str = "", hint: str = "", torch_loading: bool = False,
-                unit: str = "epoch", fraction: float = 0.0) -> str:
+                unit: str = "epoch", fraction: float = 0.0, tally: str = "") -> str:
     """The status line as Textual markup. `knob` is the example's main setting (`lr 0.01`, `step 0.05`);
     `unit` is what the example counts (`epoch`, or `iteration` for nudge-3x, as its log says); `fraction`, how
-    far the epoch in progress is, shows while a large net's epoch takes long.
+    far the epoch in progress is, shows while a large net's epoch takes long; `tally`, how many seeds of a
+    finished many-seed run found the curve (engine.curve_tally).
     Epochs per second show only while running, so a finished or paused screen is reproducible."""
     word = STATE_WORDS.get(state, str(state))
     if state == RunState.READY and torch_loading:
@@ -33,6 +34,8 @@ def status_text(*, state: RunState, epoch: int, total: int, loss: float | None, 
     parts = [f"[b {style}]{word}[/]", f"[dim]{unit}[/] {epoch}/{total}" + (f" [dim](+{fraction:.0%})[/]" if 0.01 <= fraction < 1 else ""), f"[dim]loss[/] {format_number(loss)}"]
     if state == RunState.RUNNING and eps is not None:
         parts.append(f"{eps:,.0f} [dim]{unit}s/s[/]" if eps >= 10 else f"{eps:.2g} [dim]{unit}s/s[/]")
+    if tally:
+        parts.append(escape(tally))
     if speed:
         parts.append(f"[dim]speed[/] {speed}")
     if knob:
