@@ -65,7 +65,7 @@ def test_many_seeds_draw_a_band_and_faint_curves(snap_compare, size):
         await pilot.press("space")
         await finish_run(pilot)
 
-    assert snap_compare(app_for("parabola-sigmoid", epochs=80, seeds=12), terminal_size=size,
+    assert snap_compare(app_for("parabola-sigmoid", epochs=40, seeds=10), terminal_size=size,
                         run_before=run_to_the_end)
 
 
