@@ -13,6 +13,7 @@ from .table import render
 
 SECTIONS = {
     "training": lambda a: engine_rows.training_rows(rounds=1 if a.quick else 3),
+    "sweep": lambda a: engine_rows.sweep_rows(rounds=1 if a.quick else 3),
     "warmup": lambda a: engine_rows.warmup_rows(),
     "memory": lambda a: engine_rows.memory_rows(),
     "ui": lambda a: app_rows.ui_rows(rounds=1 if a.quick else 3),

@@ -242,9 +242,15 @@ def _kernel_sweep(config, axes, points, stop, progress) -> SweepResult:
 
     stop = stop or threading.Event()
     cell_config = config.with_values(seeds=1)
-    learner = KernelLearner(cell_config, seeds=[s for _, _, s in points], own_limits=True)
-    learner.lr = np.array([lr for lr, _, _ in points], np.float64)
-    learner.momentum = np.array([m for _, m, _ in points], np.float64)
+    # Members in order of momentum, not in grid order: a lockstep block runs at its slowest lane's pace, and
+    # the slow lanes are those whose momentum buffer gets stuck on a subnormal float (a dead unit's buffer
+    # decays by `momentum` each step; past 0.5 the smallest subnormal times it rounds back to itself, and
+    # arithmetic on subnormals is ~100x slower on x86), so grouping them keeps the other blocks fast.
+    order = sorted(range(len(points)), key=lambda k: (points[k][1], points[k][2], points[k][0]))
+    members = [points[k] for k in order]
+    learner = KernelLearner(cell_config, seeds=[s for _, _, s in members], own_limits=True)
+    learner.lr = np.array([lr for lr, _, _ in members], np.float64)
+    learner.momentum = np.array([m for _, m, _ in members], np.float64)
     total = config.epochs
     # As RunController._loop: a chunk is a budget of work that doubles while chunks are quick and halves when
     # slow, so each lasts about CHUNK_SECONDS (a net whose epoch takes minutes is trained a slice at a time),
@@ -264,16 +270,18 @@ def _kernel_sweep(config, axes, points, stop, progress) -> SweepResult:
     if learner.epoch_fraction > 0:  # stopped inside an epoch: end on the last finished one
         learner.discard_partial()
     stopped = learner.epoch < total and not learner.finished
-    cells = []
-    for k, (lr, momentum, seed) in enumerate(points):
+    cells: list[SweepCell | None] = [None] * len(points)
+    for k, (lr, momentum, seed) in enumerate(members):
         status = learner.status[k]
         if status == MemberStatus.DIVERGED:
             state, epochs = RunState.DIVERGED, learner.stopped_at[k] or learner.epoch
         else:
             state, epochs = (RunState.STOPPED if stopped else RunState.COMPLETED), learner.epoch
-        cells.append(SweepCell(lr, momentum, seed, state, learner.final_loss(k), int(epochs)))
+        cells[order[k]] = SweepCell(lr, momentum, seed, state, learner.final_loss(k), int(epochs))
+    flat = np.empty_like(learner.params_buf)
+    flat[order] = learner.params_buf
     return SweepResult(config, axes, cells, learner.seconds, RunState.STOPPED if stopped else RunState.COMPLETED,
-                       "kernel", learner.flat_params())
+                       "kernel", flat)
 
 
 def _run_by_run(config, axes, points, stop, progress) -> SweepResult:
