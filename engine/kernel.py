@@ -31,7 +31,10 @@ Why it is written the way it is:
 - Each member has its own learning rate, momentum and divergence limit (arrays of K; a number is every
   member's): a sweep's cells train as the members of one call. A lane's -lr and momentum are its own lane
   vector, and where a lane's momentum is 0 a select leaves its buffer alone (as torch does) without
-  rounding anything, so a member still equals its run alone bit for bit.
+  rounding anything, so a member still equals its run alone bit for bit. A lane whose momentum buffer has
+  sunk into the subnormal floats (a dead unit's, past momentum 0.5 it sticks there) is stepped without
+  arithmetic on subnormals, which x86 does ~100x slower and which would hold its whole block back; the
+  results are the IEEE ones all the same (`_subnormal_lanes` says why).
 - numba is imported lazily in `_compiled()`, so `import engine.kernel` stays cheap; the jitted functions
   use nogil (the UI thread runs while members train; many members spread over one thread per core) and
   cache=True (later processes load, not compile).
@@ -367,6 +370,92 @@ def _vgt0(c, a, b):  # per lane: a where c > 0, else b
     return np.where(c > 0, a, b).astype(np.float32)
 
 
+def _vsubnormal(v):  # a bit mask of the lanes holding a subnormal float (from the bits: no float arithmetic)
+    bits = v.view(np.int32)
+    return sum(1 << k for k in range(_LANES) if bits[k] & 0x7F800000 == 0 and bits[k] & 0x7FFFFFFF)
+
+
+def _vpick(mask, a, b):  # per lane: a where the lane's bit is set in mask, else b
+    return np.where([(mask >> k) & 1 for k in range(_LANES)], a, b).astype(np.float32)
+
+
+def _vstuck(buf, grad, param, most):  # the lanes whose momentum step changes nothing (see _subnormal_lanes)
+    b, g, p = (np.asarray(v, np.float32).view(np.int32) for v in (buf, grad, param))
+    return sum(1 << k for k in range(_LANES)
+               if b[k] & 0x7F800000 == 0 and b[k] & 0x7FFFFFFF and not g[k] & 0x7FFFFFFF
+               and (p[k] & 0x7F800000) >> 23 >= 37 and b[k] & 0x7FFFFF <= most[k])
+
+
+def _stuck_most(momentum, lr):
+    """The largest k for which a subnormal buffer k * 2^-149 times `momentum` rounds back to itself (k *
+    (1 - momentum) < 1/2, exact in float64), as a float32; -1 where no buffer sticks, or where |lr| > 16
+    (_subnormal_lanes's bound on the parameter step)."""
+    mom = float(np.float32(momentum))
+    if not 0.5 < mom < 1.0 or abs(float(np.float32(lr))) > 16.0:
+        return np.float32(-1.0)
+    k = math.floor(0.5 / (1.0 - mom))
+    while k > 0 and k * (1.0 - mom) >= 0.5:
+        k -= 1
+    return np.float32(min(k, (1 << 23) - 1))
+
+
+def _f32_bits(x):  # a float32's bits as an int32
+    return np.float32(x).view(np.int32)
+
+
+def _bits_f32(i):  # int32 bits as the float32 they encode
+    return np.int32(i).view(np.float32)
+
+
+def _subnormal_lanes(tiny, q, m, p, G, hyper, saved, wd):
+    """Finish row q's SGD momentum step for the lanes in `tiny` whose buffer was subnormal (the vector step ran
+    them as 0): the results IEEE float32 arithmetic gives, as the scalar kernel computes them, without doing
+    arithmetic on a subnormal where that can be avoided. `saved` holds each such lane's buffer and parameter
+    from before the step.
+
+    Why: a dead ReLU unit's gradients are exactly 0, so its momentum buffer only decays, buf * momentum each
+    step, down into the subnormals; past momentum 0.5 the smallest subnormal times it rounds back to itself,
+    and the buffer stays there for good. x86 takes a ~100x microcode assist for each float operation on a
+    subnormal, and a lockstep block runs at its slowest lane's pace: a 12 x 12 sweep ran ~5x slower.
+    Exactly: for a subnormal b = k * 2^-149 (k < 2^23) and 0 <= momentum < 1, b * momentum is subnormal too,
+    so float32 rounds it to the nearest multiple of 2^-149, ties to even: rint(k * momentum) * 2^-149, with
+    k * momentum exact in float64 (23 x 24 bits). Adding a zero gradient leaves a nonzero value as it is. The
+    parameter step p + (-lr) * buf then moves p by under 2^-122 (|lr| <= 16), below half an ulp of any
+    |p| >= 2^-90, so p stays p. Every other case (a gradient that is not 0, a tiny p) is computed as is."""
+    for k in range(_LANES):
+        if not (tiny >> k) & 1:
+            continue
+        mom = hyper[1, k]
+        if mom == _F0:  # the select kept this lane's buffer and stepped with its gradient: already right
+            continue
+        buf = saved[0, k]
+        pk = saved[1, k]
+        neg_lr = hyper[0, k]
+        g = G[q, k]
+        if wd != _F0:
+            g = _fma(pk, wd, g)
+        if _f32_bits(g) & 0x7FFFFFFF == 0:  # a zero gradient: the buffer only decays
+            bits = np.int64(_f32_bits(buf))
+            x = float(bits & 0x7FFFFF) * float(mom)
+            j = math.floor(x)
+            if x - j > 0.5 or (x - j == 0.5 and j % 2 == 1):  # round half to even
+                j += 1
+            sign = bits & 0x80000000
+            if j == 0:
+                moved = _bits_f32(np.int32(sign)) + g  # a zero plus a zero
+            else:
+                moved = _bits_f32(np.int32(sign | np.int64(j)))
+        else:
+            moved = buf * mom + g  # as the vector step would have: rare, and arithmetic on the subnormal
+        m[q, k] = moved
+        mb = _f32_bits(moved)
+        if (mb & 0x7F800000 == 0 and mb & 0x7FFFFFFF != 0 and (_f32_bits(pk) >> 23) & 0xFF >= 37
+                and abs(neg_lr) <= np.float32(16.0)):
+            p[q, k] = pk
+        else:
+            p[q, k] = _fma(moved, neg_lr, pk)
+
+
 def _lanes_forward(p, sizes, acts, woff, boff, hoff, h, xs, s):
     """_forward for every lane: sample s (row s of xs) through the net, each layer's output kept in h."""
     L = sizes.shape[0] - 1
@@ -476,7 +565,7 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
     # then one sample's activations and back-propagated gradients, then Adam's per-lane step sizes.
     H = hoff[L] + 1
     lane_rows = 5 * P + 2 * N  # what a member that stops has zeroed
-    n_rows = lane_rows + H + 2 * maxw + 4
+    n_rows = lane_rows + H + 2 * maxw + 5
     # each row on its own cache line (numba only aligns arrays to 32 bytes; straddling rows ran ~25% slower)
     buf = np.empty((n_rows + 1) * _LANES, np.float32)
     skip = (-(buf.ctypes.data // 4)) % _LANES
@@ -490,12 +579,14 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
     ys = S[5 * P + N:lane_rows]
     h = S[lane_rows:lane_rows + H]
     da = S[lane_rows + H:lane_rows + H + maxw]
-    db = S[lane_rows + H + maxw:n_rows - 4]
-    hyper = S[n_rows - 4:n_rows - 2]  # per lane: -lr and momentum, as float32 (each member has its own)
+    db = S[lane_rows + H + maxw:n_rows - 5]
+    # per lane: -lr and momentum, as float32 (each member has its own), and _stuck_most's bound
+    hyper = S[n_rows - 5:n_rows - 2]
     adam = S[n_rows - 2:n_rows]  # per lane: -(lr / bias correction 1), sqrt(bias correction 2)
     total = np.empty(_LANES, np.float64)
     step = np.empty(_LANES, np.int64)
     alive = np.empty(_LANES, np.bool_)
+    saved = np.empty((2, _LANES), np.float32)  # a row's subnormal lanes before the step (_subnormal_lanes)
 
     wd = np.float32(weight_decay)
     grad = G if zero_grad else batch_grad
@@ -538,8 +629,10 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
             mk = lanes[k] if lanes[k] >= 0 else first
             hyper[0, k] = np.float32(-lr[mk])
             hyper[1, k] = np.float32(momentum[mk])
+            hyper[2, k] = _stuck_most(momentum[mk], lr[mk])
         neg_lr = _vload(hyper, 0)
         mom = _vload(hyper, 1)
+        most = _vload(hyper, 2)
         any_mom = False  # some lane has momentum: the buffer update runs
         mixed_mom = False  # some lanes have none: there the buffer is left alone, lane by lane
         for k in range(_LANES):
@@ -613,14 +706,38 @@ def _lanes_train(blocks, params, state, steps, active, sizes, acts, X, Y, epochs
                             g = _fma(_vload(p, q), wd, g)
                         if any_mom:
                             mq = _vload(m, q)
-                            moved = mq * mom + g  # buf.mul_(momentum).add_(grad)
+                            pq = _vload(p, q)
+                            # Lanes whose buffer is subnormal (a dead unit's, decayed) run as 0, so that no
+                            # lane pays for arithmetic on a subnormal; then those the step leaves as they were
+                            # get their buffer and parameter back, and the rest are finished one by one.
+                            tiny = _vsubnormal(mq)
+                            rest = 0
+                            if tiny != 0:
+                                stuck = _vstuck(mq, g, pq, most)
+                                rest = tiny & ~stuck
+                                for k in range(_LANES):
+                                    if (rest >> k) & 1:
+                                        saved[0, k] = m[q, k]
+                                        saved[1, k] = p[q, k]
+                                moved = _vpick(tiny, _F0, mq) * mom + g
+                            else:
+                                moved = mq * mom + g  # buf.mul_(momentum).add_(grad)
                             if mixed_mom:  # where momentum is 0 torch leaves the buffer alone
-                                _vstore(m, q, _vle0(mom, mq, moved))
+                                newm = _vle0(mom, mq, moved)
                                 g = _vle0(mom, g, moved)
                             else:
-                                _vstore(m, q, moved)
+                                newm = moved
                                 g = moved
-                        _vstore(p, q, _fma(g, neg_lr, _vload(p, q)))
+                            newp = _fma(g, neg_lr, pq)
+                            if tiny != 0:
+                                newm = _vpick(stuck, mq, newm)
+                                newp = _vpick(stuck, pq, newp)
+                            _vstore(m, q, newm)
+                            _vstore(p, q, newp)
+                            if rest != 0:
+                                _subnormal_lanes(rest, q, m, p, G, hyper, saved, wd)
+                        else:
+                            _vstore(p, q, _fma(g, neg_lr, _vload(p, q)))
                 used += 1
             if out_of_work:
                 break
@@ -681,7 +798,8 @@ _lock = threading.Lock()
 # for the lockstep kernel, a many-member run never for the scalar one. The entry point is the last name.
 _VARIANTS = {
     "scalar": ("_layout", "_forward", "_backward", "_member", "_train_members"),
-    "lanes": ("_layout", "_lanes_forward", "_lanes_backward", "_lanes_write_back", "_lanes_train"),
+    "lanes": ("_layout", "_lanes_forward", "_lanes_backward", "_lanes_write_back", "_stuck_most", "_subnormal_lanes",
+              "_lanes_train"),
 }
 _kernels = {}  # variant -> its jitted entry point, once built
 _jit = None  # the decorator, once numba is imported and _fma is the intrinsic
@@ -751,7 +869,7 @@ def lane_scratch_bytes(sizes, points: int) -> int:
     """Bytes of one lockstep block's scratch (what _lanes_train allocates) for this net and data."""
     sizes = [int(v) for v in sizes]
     P = param_count(sizes)
-    rows = 5 * P + 2 * points + sum(sizes[:-1]) + 1 + 2 * max(sizes) + 4
+    rows = 5 * P + 2 * points + sum(sizes[:-1]) + 1 + 2 * max(sizes) + 5
     return (rows + 1) * _LANES * 4
 
 

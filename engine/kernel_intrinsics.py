@@ -3,7 +3,8 @@
 `define_intrinsics` teaches numba a lane-vector type (an LLVM `<lanes x float>` value: one register) with
 + - * / and unary minus, and builds the intrinsics the kernel calls by name: `_fma` (one rounding, as ATen's
 CPU kernels fuse), `_vload`/`_vstore` (a row of a [rows, lanes] array), `_vsplat`, `_vsqrt` and the
-per-lane selects `_vle0`/`_vgt0`. Each emits the one IEEE instruction the scalar kernel uses, per lane, so a
+per-lane selects `_vle0`/`_vgt0`, and for the subnormal lanes `_vsubnormal` (which lanes hold one),
+`_vstuck`, `_vpick` and the bit casts `_f32_bits`/`_bits_f32`. Each emits the one IEEE instruction the scalar kernel uses, per lane, so a
 member trained in a lane equals the member trained alone, bit for bit.
 """
 
@@ -139,5 +140,77 @@ def define_intrinsics(_LANES: int) -> dict:
             return lanes(a, b, c), codegen
         return None
 
+    i32 = ir.IntType(32)
+    ivty = ir.VectorType(i32, _LANES)
+    mask_ty = ir.IntType(_LANES)
+
+    @intrinsic
+    def vsubnormal(typingctx, x):
+        # A bit mask of the lanes holding a subnormal float (exponent bits 0, not zero), from the bits alone:
+        # integer operations, so no lane pays the microcode assist x86 takes for floating-point arithmetic on
+        # subnormals (~100x the cost of an ordinary operation).
+        if x != lanes:
+            return None
+
+        def codegen(context, builder, sig, args):
+            bits = builder.bitcast(args[0], ivty)
+            exponent = builder.and_(bits, ir.Constant(ivty, [0x7F800000] * _LANES))
+            magnitude = builder.and_(bits, ir.Constant(ivty, [0x7FFFFFFF] * _LANES))
+            tiny = builder.and_(builder.icmp_unsigned("==", exponent, ir.Constant(ivty, [0] * _LANES)),
+                                builder.icmp_unsigned("!=", magnitude, ir.Constant(ivty, [0] * _LANES)))
+            return builder.zext(builder.bitcast(tiny, mask_ty), ir.IntType(64))
+
+        return types.int64(x), codegen
+
+    @intrinsic
+    def vpick(typingctx, mask, a, b):
+        # per lane: a where the lane's bit is set in `mask` (a bit mask as vsubnormal gives), else b
+        if not (isinstance(mask, types.Integer) and a in (f32, lanes) and b in (f32, lanes)):
+            return None
+
+        def codegen(context, builder, sig, args):
+            bits = builder.bitcast(builder.trunc(args[0], mask_ty), ir.VectorType(ir.IntType(1), _LANES))
+            return builder.select(bits, vec(builder, sig.args[1], args[1]), vec(builder, sig.args[2], args[2]))
+
+        return lanes(mask, a, b), codegen
+
+    @intrinsic
+    def vstuck(typingctx, buf, grad, param, most):
+        # The lanes whose SGD momentum step changes nothing, from the bits alone: a subnormal buffer k * 2^-149
+        # with k <= most (then buf * momentum rounds back to buf), a zero gradient, and a parameter of at
+        # least 2^-90 (then p - lr * buf rounds back to p). engine/kernel.py's _subnormal_lanes says why.
+        if not (buf == grad == param == most == lanes):
+            return None
+
+        def codegen(context, builder, sig, args):
+            zero = ir.Constant(ivty, [0] * _LANES)
+            b, g, p = (builder.bitcast(a, ivty) for a in args[:3])
+            sub = builder.and_(
+                builder.icmp_unsigned("==", builder.and_(b, ir.Constant(ivty, [0x7F800000] * _LANES)), zero),
+                builder.icmp_unsigned("!=", builder.and_(b, ir.Constant(ivty, [0x7FFFFFFF] * _LANES)), zero))
+            flat = builder.icmp_unsigned("==", builder.and_(g, ir.Constant(ivty, [0x7FFFFFFF] * _LANES)), zero)
+            exponent = builder.lshr(builder.and_(p, ir.Constant(ivty, [0x7F800000] * _LANES)),
+                                    ir.Constant(ivty, [23] * _LANES))
+            big = builder.icmp_unsigned(">=", exponent, ir.Constant(ivty, [37] * _LANES))
+            k = builder.sitofp(builder.and_(b, ir.Constant(ivty, [0x7FFFFF] * _LANES)), vty)  # exact: < 2^23
+            few = builder.fcmp_ordered("<=", k, args[3])
+            stuck = builder.and_(builder.and_(sub, flat), builder.and_(big, few))
+            return builder.zext(builder.bitcast(stuck, mask_ty), ir.IntType(64))
+
+        return types.int64(buf, grad, param, most), codegen
+
+    @intrinsic
+    def f32_bits(typingctx, x):  # a float32's bits as an int32
+        if x != f32:
+            return None
+        return types.int32(x), lambda context, builder, sig, args: builder.bitcast(args[0], i32)
+
+    @intrinsic
+    def bits_f32(typingctx, x):  # int32 bits as the float32 they encode
+        if x != types.int32:
+            return None
+        return f32(x), lambda context, builder, sig, args: builder.bitcast(args[0], ir.FloatType())
+
     return dict(_fma=fma, _vload=vload, _vstore=vstore, _vsplat=vsplat, _vsqrt=vsqrt,
-                _vle0=select("<="), _vgt0=select(">"))
+                _vle0=select("<="), _vgt0=select(">"), _vsubnormal=vsubnormal, _vpick=vpick, _vstuck=vstuck,
+                _f32_bits=f32_bits, _bits_f32=bits_f32)

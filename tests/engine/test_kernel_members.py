@@ -94,3 +94,29 @@ def test_a_per_member_value_of_the_wrong_length_is_refused():
     config, p0, X, Y = members(3)
     with pytest.raises(ValueError, match="lr: expected a number or one per member"):
         train(config, p0, X, Y, 1, [1e-3, 1e-3], 0.0)
+
+
+def subnormal(a):
+    return int(np.sum((a != 0) & (np.abs(a) < np.finfo(np.float32).tiny)))
+
+
+def test_members_whose_momentum_buffers_sink_into_subnormals_still_equal_their_runs_alone():
+    # A dead ReLU unit's buffer decays by `momentum` each step into the subnormal floats and, past momentum
+    # 0.5, sticks there; the lockstep kernel steps such lanes without arithmetic on subnormals
+    # (kernel._subnormal_lanes says why that is exact). Learning rates that kill the net's units, momenta
+    # that stick (0.9, 0.6) and do not (0.5, 0), then a momentum switched to 0 on a stuck buffer.
+    config, p0, X, Y = members(8)
+    lr = np.array([1e-3, 2e-3, 1e-3, 5e-3, 1e-3, 2e-3, 3e-3, 1e-3])
+    mom = np.array([0.9, 0.9, 0.6, 0.9, 0.5, 0.0, 0.6, 0.9])
+    K, P = p0.shape
+    state = np.zeros((K, kernel.state_size(P)), np.float32)
+    p, _, _, _ = train(config, p0, X, Y, 150, lr, mom, loss_limit=1e8, state=state)
+    later = np.where(np.arange(K) % 2 == 0, 0.0, mom)
+    p, _, _, _ = train(config, p, X, Y, 10, lr, later, loss_limit=1e8, state=state)
+    assert subnormal(state[:, :P]) > 0  # the case is exercised
+    for k in range(K):
+        s1 = np.zeros((1, kernel.state_size(P)), np.float32)
+        q, _, _, _ = alone(config, p0, X, Y, k, 150, lr[k], mom[k], loss_limit=1e8, state=s1)
+        q, _, _, _ = train(config, q, X[k:k + 1], Y[k:k + 1], 10, lr[k], later[k], loss_limit=1e8, state=s1)
+        np.testing.assert_array_equal(p[k], q[0])
+        np.testing.assert_array_equal(state[k], s1[0])
