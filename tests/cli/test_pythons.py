@@ -1,7 +1,7 @@
 """nudge on the oldest Python it claims (3.10, requires-python >=3.10) and the newest installed here (3.13).
 
 For each, a virtual environment holding only what runs without torch (numpy, textual, textual-plotext,
-plotext, and tomli on 3.10; not torch, whose registry build is a multi-GB CUDA one, nor numba) is built once
+plotext, textual-serve for `nudge serve`, and tomli on 3.10; not torch, whose registry build is a multi-GB CUDA one, nor numba) is built once
 and cached outside the repository, under ~/.cache/nudge-test-pythons/<version>-<hash of the dependency list>.
 The first run builds it from the package registry and may take a minute or so; later runs reuse it and take a
 few seconds. The repository itself is used in place (PYTHONPATH), so what is tested is the work tree.
@@ -34,9 +34,11 @@ RUN_SECONDS = 120
 
 
 def requirements() -> list[str]:
-    """pyproject's dependencies, less torch and numba; markers (tomli's) are left for pip to evaluate."""
+    """pyproject's dependencies and the `serve` extra (so tui/serve.py imports too), less torch and numba;
+    markers (tomli's) are left for pip to evaluate."""
     with open(ROOT / "pyproject.toml", "rb") as fh:
-        deps = tomllib.load(fh)["project"]["dependencies"]
+        project = tomllib.load(fh)["project"]
+    deps = project["dependencies"] + project["optional-dependencies"]["serve"]
     keep = []
     for dep in deps:
         name = dep.split(";")[0].strip()

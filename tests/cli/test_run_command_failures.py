@@ -39,7 +39,7 @@ def test_a_failure_while_writing_the_summary_is_one_line(capsys, monkeypatch):
 
 @pytest.mark.parametrize("fmt", ["text", "jsonl"])
 def test_a_failure_while_training_is_one_line(capsys, monkeypatch, fmt):
-    def broken(config, stop=None):
+    def broken(config, stop=None, initial=None):
         raise RuntimeError("the model could not be built")
 
     monkeypatch.setattr(engine.controller, "make_learner", broken)
