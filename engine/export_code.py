@@ -98,7 +98,7 @@ def code_script(config: RunConfig) -> str:
 def _header(config: RunConfig, what: str) -> list[str]:
     # Only nudge's own words go in the docstring: the example's title and id (which a person may have written,
     # for a custom example) are repr strings below it, so no text can close the docstring.
-    return [f'"""The run nudge trained: {what}', "", f"Written by nudge {nudge_version()} (`nudge code`).", '"""',
+    return [f'"""A run nudge trained, {what}', "", f"Written by nudge {nudge_version()} (`nudge code`).", '"""',
             ""]
 
 
@@ -109,7 +109,7 @@ def _torch_script(config: RunConfig) -> str:
     batch_note = ("1: one sample per step, as the notebook" if c.effective_batch == 1 else
                   "the whole training set per step" if c.effective_batch == c.train_points else
                   "samples per step (mini-batches, in data order)")
-    lines = _header(c, "the run as a standalone PyTorch script.\n\n"
+    lines = _header(c, "as a standalone PyTorch script.\n\n"
                     "Run it with python: it trains the same model, from the same seed, on the same data and with the\n"
                     "same loop as nudge, and ends on the same parameters as nudge's autograd backend. The trained\n"
                     "network is `model`.")
@@ -240,7 +240,7 @@ def _torch_script(config: RunConfig) -> str:
 
 def _fixed_step_script(config: RunConfig) -> str:
     c = config
-    lines = _header(c, "the framework-free loop as a standalone script.\n\n"
+    lines = _header(c, "as a standalone script: the framework-free loop.\n\n"
                     "No PyTorch: one weight, one sample, and a fixed nudge toward the target until the error is\n"
                     "within the tolerance. It ends on the same weight as nudge.")
     lines += [

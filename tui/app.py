@@ -28,6 +28,7 @@ from textual.widgets import Footer, Input, OptionList
 
 from engine import ConfigError, RunConfig, RunLog, RunRecord, finish_record, pinned_curves, pinned_lines, warm_up
 
+from . import exports
 from .commands import NudgeCommands
 from .keys import bindings, help_rows
 from .messages import TorchReady
@@ -81,6 +82,7 @@ class NudgeApp(App[int]):
         self._timer: Timer | None = None
         self._last_draw = 0.0
         self._last_status = 0.0
+        self.pending_weights: tuple[str, object] | None = None  # (path, flat) the next run starts from (ctrl+w)
 
     # -- layout -----------------------------------------------------------------------------------------
 
@@ -256,7 +258,17 @@ class NudgeApp(App[int]):
         self._new_session(config)
         self.record, self._record_session = self.runs.add(config), self.session
         self.record.history = self.session.history  # the live history until the run ends
-        self.session.start(self.speed.pace(config.epochs), paused=paused)
+        loaded, self.pending_weights = self.pending_weights, None
+        try:
+            self.session.start(self.speed.pace(config.epochs), paused=paused,
+                               initial_params=loaded[1] if loaded else None)
+        except ValueError:  # the form's net changed since the weights were loaded
+            self.notify(f"the weights in {loaded[0]} do not fit this net any more; starting from the seed's",
+                        severity="warning", timeout=5)
+            self.session.start(self.speed.pace(config.epochs), paused=paused)  # no controller was made
+        else:
+            if loaded:
+                self.log_pane.write_lines([f"starting from the weights in {loaded[0]} (a fresh optimizer)"])
         self._show_session()  # the views follow the new controller
         self.form.mark_pending(config)
         self._train(self.session)
@@ -512,6 +524,25 @@ class NudgeApp(App[int]):
             return
         self._clear_note()  # a toast would cover the text the person asked for
         self.push_screen(HelpScreen(help_rows(), self.session.config.example))
+
+    # The export keys (tui/exports.py) open one dialog at a time: a key repeated, or pressed over another
+    # dialog, does not stack a second one.
+    def action_save_settings(self) -> None:
+        if len(self.screen_stack) == 1:
+            exports.save_settings(self)
+
+    def action_export_metrics(self) -> None:
+        if len(self.screen_stack) == 1:
+            exports.export_metrics(self)
+
+    def action_show_code(self) -> None:
+        if len(self.screen_stack) == 1:
+            self._clear_note()
+            exports.show_code(self)
+
+    def action_weights(self) -> None:
+        if len(self.screen_stack) == 1:
+            exports.weights(self)
 
     def action_about(self) -> None:
         config = self.session.config

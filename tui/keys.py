@@ -7,10 +7,9 @@ ctrl+p) have no action here but still get a help line.
 
 Keys planned for what comes next, so later work does not fight over letters:
   o / w       optimizer race / learning-rate sweep (heatmap)
-  ctrl+s      save the current settings as a TOML file
-  x / c / ctrl+w   export metrics (CSV, JSON) / the run as PyTorch code / the trained weights
-Keys in use today: space n r g d 1-5 a + - s l e m p t i ? f1 q ctrl+q ctrl+c; views that have focus use the
-arrows, [ ] and , . for their own selection.
+Keys in use today: space n r g d 1-5 a + - s l e m p t ctrl+s x c ctrl+w i ? f1 q ctrl+q ctrl+c; views
+that have focus use the arrows, [ ] and , . for their own selection. (ctrl+w is not a priority key: in a
+form field it still deletes a word.)
 """
 
 from __future__ import annotations
@@ -73,6 +72,14 @@ KEYS: tuple[Key, ...] = (
         "labelled line in its own colour, up to 8; p again unpins it", "", "Pin / unpin the current run"),
     Key("t", "runs", "the runs table: every run of this session (enter loads its settings into the form, p pins "
         "or unpins it, delete removes it)", "", "Runs table"),
+    Key("ctrl+s", "save_settings", "save the form's settings as a TOML file (nudge run --config reads it back)", "",
+        "Save settings as TOML", priority=True),
+    Key("x", "export_metrics", "export the run's metrics: a .csv table or .jsonl lines, by the file name", "",
+        "Export metrics"),
+    Key("c", "show_code", "the run as a standalone PyTorch script: read it, w writes it to a file", "",
+        "Show as PyTorch code"),
+    Key("ctrl+w", "weights", "weights: save the trained model's state_dict, or load one for the next run", "",
+        "Save / load weights"),
     Key("i", "about", "about the current example", "", "About this example"),
     Key("question_mark,f1", "help", "this help", "Help", "Help", priority=True),
     # ctrl+c is not a priority key: in a field with text selected it still copies; anywhere else it quits.

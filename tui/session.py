@@ -139,11 +139,12 @@ class RunSession:
 
     # -- driving ----------------------------------------------------------------------------------------
 
-    def start(self, pace: float | None, paused: bool = False) -> RunController:
-        """Make the controller; the caller runs `controller.run()` in a thread worker."""
+    def start(self, pace: float | None, paused: bool = False, initial_params=None) -> RunController:
+        """Make the controller; the caller runs `controller.run()` in a thread worker. `initial_params`: loaded
+        weights to start from (ValueError when they do not fit the config's net)."""
         if self.controller is not None:
             raise RuntimeError("a session runs once; make a new one for a new run")
-        self.controller = RunController(self.config, pace=pace, start_paused=paused)
+        self.controller = RunController(self.config, pace=pace, start_paused=paused, initial_params=initial_params)
         self.state = RunState.LOADING
         self._lines.append(self.config.describe())
         return self.controller

@@ -1,6 +1,9 @@
 """The app's widgets, one per file."""
 
 from .chart import Chart, ChartPanel
+from .choice_screen import ChoiceScreen
+from .code_screen import CodeScreen
+from .file_prompt import FilePrompt
 from .example_picker import ExamplePicker
 from .fit_chart import FitChart
 from .help_screen import ExampleInfoScreen, HelpScreen
@@ -13,6 +16,6 @@ from .too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall, too_small
 from .view_deck import VIEW_TITLES, ViewDeck
 from .views import ViewSource
 
-__all__ = ["Chart", "ChartPanel", "ExamplePicker", "FitChart", "ExampleInfoScreen", "HelpScreen", "LogPane", "LossChart", "LIVE_FIELDS",
+__all__ = ["Chart", "ChartPanel", "ChoiceScreen", "CodeScreen", "FilePrompt", "ExamplePicker", "FitChart", "ExampleInfoScreen", "HelpScreen", "LogPane", "LossChart", "LIVE_FIELDS",
            "ParamsForm", "RunsScreen", "StatusLine", "status_text", "MIN_HEIGHT", "MIN_WIDTH", "TooSmall", "too_small",
            "VIEW_TITLES", "ViewDeck", "ViewSource"]
