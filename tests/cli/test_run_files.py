@@ -48,8 +48,9 @@ def test_metrics_file_holds_every_row_the_output_did(tmp_path):
 
 def test_ctrl_c_leaves_a_complete_metrics_file_of_the_epochs_so_far(tmp_path):
     path = tmp_path / "m.jsonl"
+    printed_to = open(tmp_path / "out.jsonl", "w")  # a file, not a pipe: an unread pipe would hold the run back
     proc = subprocess.Popen([sys.executable, "-m", "tui.cli", "run", "linear-3x", "--epochs", "10000000", "--format",
-                             "jsonl", "--metrics", str(path)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             "jsonl", "--metrics", str(path)], cwd=ROOT, stdout=printed_to, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     def temporary_size():
         return sum(os.path.getsize(tmp_path / n) for n in os.listdir(tmp_path) if n.endswith(".tmp"))
@@ -59,14 +60,16 @@ def test_ctrl_c_leaves_a_complete_metrics_file_of_the_epochs_so_far(tmp_path):
         time.sleep(0.02)
     assert not path.exists()  # the name comes at the end
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
+    printed_to.close()
     assert proc.returncode == 130, err
-    printed = out.decode().splitlines()
+    printed = (tmp_path / "out.jsonl").read_text().splitlines()
     lines = [json.loads(x) for x in path.read_text().splitlines()]
     assert lines[0]["event"] == "start"
     assert lines[-1]["event"] == "done" and lines[-1]["status"] == "stopped"
     assert lines[-1]["epochs"] == lines[-2]["epoch"] == len(lines) - 2 == len(printed) - 1
     assert [n for n in os.listdir(tmp_path) if n.endswith(".tmp")] == []
+    assert json.loads(printed[-1])["epochs"] == lines[-1]["epochs"]  # the file and the output agree
 
 
 def test_an_existing_file_is_refused_before_training_and_kept_unless_forced(tmp_path):
