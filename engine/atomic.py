@@ -69,6 +69,8 @@ class AtomicFile:
             raise WriteError(path, "it is a folder")
         if not self.force and os.path.lexists(path):
             raise _exists_error(path)
+        if os.path.exists(path) and not os.path.isfile(path):  # a device, a pipe: never renamed over, even forced
+            raise WriteError(path, "it is not a regular file")
         folder, name = os.path.split(path)
         if not name:
             raise WriteError(path, "not a file name (it ends with a slash)")

@@ -126,6 +126,11 @@ def cmd_run(config: RunConfig, fmt: str, log_every: int | None, explain: float |
         print(f"starting from the loaded weights; {FRESH_OPTIMIZER}", file=sys.stderr)
     try:
         code = _stream(controller, config, fmt, log_every, explain, files)
+    except WriteError as exc:  # a file beside the output (--metrics) failed mid-run: a full disk
+        if files is not None:
+            files.discard()
+        print(f"nudge: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except BaseException:
         if files is not None:
             files.discard()
@@ -186,6 +191,9 @@ def _stream(controller: RunController, config: RunConfig, fmt: str, log_every: i
         return EXIT_BROKEN_PIPE
     except OSError:  # the output cannot be written (a full disk, /dev/full, an I/O error): stop training,
         wind_down()  # then let the command's one rule for it (tui/cli.py main: one line, exit 1) report it
+        raise
+    except WriteError:  # the metrics file cannot take more: stop training, cmd_run reports it
+        wind_down()
         raise
     except KeyboardInterrupt:
         wind_down()

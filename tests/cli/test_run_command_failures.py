@@ -74,3 +74,29 @@ def test_text_output_logs_the_last_iteration_when_the_run_ends_between_log_lines
     assert code == 0
     assert out[-3] == "iteration   44  weight 2.994  error -0.017  within 0.1: stop"
     assert out[-2:] == ["converged after 44 iterations: |error| <= 0.1", "y = weight * x:  8.9833 = 2.9944 x 3"]
+
+
+def test_a_metrics_file_that_fills_the_disk_mid_run_is_one_line_and_no_file(capsys, monkeypatch, tmp_path):
+    import errno
+    import os
+
+    from tui.run_files import RunFiles
+
+    real_write = os.write
+    path = tmp_path / "m.csv"
+    metrics_fd = []
+
+    def full(fd, data):  # the metrics file's descriptor fails as a full disk would; stdout's goes through
+        if fd in metrics_fd:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    config = RunConfig.for_example("linear-3x", epochs=30)
+    files = RunFiles(config, metrics=str(path))
+    files.prepare()
+    metrics_fd.append(files._metrics_file._fd)
+    monkeypatch.setattr(os, "write", full)
+    code = cmd_run(config, "jsonl", None, files=files)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and err == [f"nudge: cannot write {str(path)!r}: No space left on device"]
+    assert os.listdir(tmp_path) == []

@@ -87,3 +87,8 @@ def test_a_new_file_gets_the_usual_permissions_not_a_temporary_files(tmp_path):
     path = tmp_path / "run.toml"
     write_atomic(str(path), "x")
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_device_is_never_renamed_over_even_when_forced():
+    with pytest.raises(WriteError, match="not a regular file"):
+        check_target(os.devnull, force=True)
