@@ -227,7 +227,6 @@ def _torch_script(config: RunConfig) -> str:
         "        print(f\"the loss blew up at epoch {epoch}: try a smaller learning rate\")",
         "        break",
         "",
-        "",
         "# The trained network is `model`: model(torch.tensor([[2.0]])) is its prediction at x = 2.",
     ]
     if param_count(sizes) <= PRINTED_PARAMS:

@@ -20,7 +20,7 @@ def add_code_flags(parser: argparse.ArgumentParser) -> None:
 def cmd_code(config: RunConfig, args: argparse.Namespace) -> int:
     """Print or write the script. ConfigError (many seeds) and WriteError go to the caller's one-line rule."""
     script = code_script(config)
-    if args.output:
+    if args.output is not None:  # an empty name is refused by the write, not taken as stdout
         write_atomic(args.output, script, force=args.force)
         print(f"wrote {args.output} ({len(script.splitlines())} lines): python {args.output} trains this run",
               file=sys.stderr)
