@@ -36,7 +36,7 @@ from .presets import DEFAULT_SPEED, MARKER_NAMES, SPEEDS_BY_NAME, Speed, lr_step
 from .session import TRAIN_THREAD_NAME, RunSession
 from .traffic import budget_for, chart_rate, fixed_rate
 from .widgets import (ChartPanel, ExampleInfoScreen, ViewDeck, ViewSource, ExamplePicker, FitChart, HelpScreen, LogPane, LossChart,
-                      ParamsForm, RunsScreen, StatusLine, TooSmall, status_text, too_small)
+                      ParamsForm, RaceScreen, RunsScreen, StatusLine, SweepScreen, TooSmall, status_text, too_small)
 
 TICK_SECONDS = 0.1  # how often the UI drains the engine's buffer
 STATUS_FPS = 4.0  # routine status-line rewrites a second while running
@@ -518,6 +518,50 @@ class NudgeApp(App[int]):
         if self._timer is not None:
             self._timer.pause()
         self.notify(f"run {record.label}'s settings are in the form: space runs them", timeout=3)
+
+    def _form_or_explain(self) -> RunConfig | None:
+        config = self.form.config
+        if config is None:
+            self._explain_form_errors()
+        return config
+
+    def action_race(self) -> None:
+        """The optimizer race on the form's settings, in a screen of its own."""
+        config = self._form_or_explain()
+        if config is None or isinstance(self.screen, (RaceScreen, SweepScreen)):
+            return
+        if not config.example.is_torch:
+            self.notify(f"{config.example_id} has no optimizer to race (it nudges by a fixed step): load a "
+                        "PyTorch example", severity="warning", timeout=4)
+            return
+        self._clear_note()
+        self.push_screen(RaceScreen(config))
+
+    def action_sweep(self) -> None:
+        """A learning rate x momentum sweep of the form's settings, as a heatmap; Enter opens a cell here."""
+        config = self._form_or_explain()
+        if config is None or isinstance(self.screen, (RaceScreen, SweepScreen)):
+            return
+        if not config.example.is_torch:
+            self.notify(f"{config.example_id} has no learning rate to sweep (it nudges by a fixed step): load a "
+                        "PyTorch example", severity="warning", timeout=4)
+            return
+        self._clear_note()
+        self.push_screen(SweepScreen(config), self._sweep_closed)
+
+    def _sweep_closed(self, cell) -> None:
+        """A cell of the sweep into the form, as a normal run ready to start."""
+        if cell is None:
+            return
+        for name in ("lr", "momentum", "seed"):
+            self.form.set_value(name, getattr(cell, name))
+        config = self.form.config
+        if config is not None:
+            self._new_session(config)
+            if self._timer is not None:
+                self._timer.pause()
+        self.notify(f"lr {cell.lr:g}, momentum {cell.momentum:g}, seed {cell.seed} are in the form: space runs "
+                    "that cell", timeout=4)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -5,10 +5,8 @@ A record says which keys, which action, the footer's label (empty: not in the fo
 the palette's title (empty: not in the palette). Keys that Textual handles itself (tab, enter, escape,
 ctrl+p) have no action here but still get a help line.
 
-Keys planned for what comes next, so later work does not fight over letters:
-  o / w       optimizer race / learning-rate sweep (heatmap)
-Keys in use today: space n r g d 1-5 a + - s l e m p t ctrl+s x c ctrl+w i ? f1 q ctrl+q ctrl+c; views
-that have focus use the arrows, [ ] and , . for their own selection. (ctrl+w is not a priority key: in a
+Keys in use today: space n r g d 1-5 a + - s l e m p t o w ctrl+s x c ctrl+w i ? f1 q ctrl+q ctrl+c;
+views that have focus use the arrows, [ ] and , . for their own selection. (ctrl+w is not a priority key: in a
 form field it still deletes a word.)
 """
 
@@ -80,6 +78,10 @@ KEYS: tuple[Key, ...] = (
         "Show as PyTorch code"),
     Key("ctrl+w", "weights", "weights: save the trained model's state_dict, or load one for the next run", "",
         "Save / load weights"),
+    Key("o", "race", "optimizer race: SGD, momentum and Adam from the same start, side by side (each racer's "
+        "learning rate in the race's own fields)", "", "Optimizer race"),
+    Key("w", "sweep", "sweep: learning rate x momentum (x seed for Adam) as a heatmap of final loss (arrows pick "
+        "a cell, enter opens it as a run)", "", "Sweep learning rate x momentum"),
     Key("i", "about", "about the current example", "", "About this example"),
     Key("question_mark,f1", "help", "this help", "Help", "Help", priority=True),
     # ctrl+c is not a priority key: in a field with text selected it still copies; anywhere else it quits.

@@ -11,7 +11,7 @@ import pytest
 
 from engine import EXAMPLES
 from tui.app import NudgeApp
-from tui_helpers import finish_run, make_app
+from tui_helpers import finish_run, make_app, wait_for
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -81,3 +81,19 @@ def test_the_runs_table_after_three_runs_one_pinned(snap_compare, size):
         await pilot.pause()
 
     assert snap_compare(app_for("parabola-sigmoid", epochs=30), terminal_size=size, run_before=three_runs)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_sweep_heatmap(snap_compare, size):
+    from tui.widgets.views.heatmap import Heatmap
+
+    async def sweep(pilot):
+        await pilot.press("w")
+        await wait_for(pilot, lambda: pilot.app.screen.query_one(Heatmap).result is not None, what="the sweep")
+        await pilot.press("down", "right")
+        await pilot.pause()
+
+    # The sweep trains on the kernel (autograd would take 144 runs one by one). After 30 epochs of the tiny net a
+    # cell's loss is far from a bin edge or a 4th-digit rounding edge, so CPU-dependent float32 rounding (a few
+    # ulps, tests/engine/test_numerics.py) does not change the picture.
+    assert snap_compare(make_app("parabola-sigmoid", epochs=30), terminal_size=size, run_before=sweep)

@@ -100,3 +100,68 @@ async def test_delete_removes_a_run_from_the_table():
         assert app.screen.query_one(DataTable).row_count == 1
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, RunsScreen), what="the table to close")
+
+
+async def test_o_races_sgd_momentum_and_adam_side_by_side_and_a_rate_typed_races_again():
+    from tui.widgets import RaceScreen
+
+    app = make_app("parabola-sigmoid", epochs=30)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        race = app.screen
+        assert isinstance(race, RaceScreen)
+        await wait_for(pilot, lambda: all(s.final for s in race.sessions.values()), what="the racers to finish")
+        await pilot.pause(0.2)
+        assert [s.config.optimizer for s in race.sessions.values()] == ["sgd", "sgd", "adam"]
+        assert [s.config.seed for s in race.sessions.values()] == [0, 0, 0]  # the same start
+        chart = race.query_one("#race-loss")
+        assert [p.label for p in chart.pins] == ["sgd lr 0.001", "momentum lr 0.0001", "adam lr 0.001"]
+        words = str(race.query_one("#race-words").render())
+        assert "adam (lr 0.001): loss" in words
+        field = race.query_one("#race-lr-adam", Input)
+        field.focus()
+        await pilot.pause()
+        await pilot.press("0", ".", "0", "5", "enter")
+        await wait_for(pilot, lambda: race.sessions["adam"].config.lr == 0.05, what="the race to restart")
+        field.value = "-1"  # a bad rate is refused with the field's message, named as the field is
+        await pilot.press("enter")
+        assert "adam lr: '-1' is not allowed" in str(race.query_one("#race-error").render())
+        app.set_focus(None)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, RaceScreen), what="the race to close")
+
+
+async def test_the_race_and_the_sweep_refuse_nudge_3x_which_has_no_optimizer():
+    app = make_app("nudge-3x")
+    async with app.run_test() as pilot:
+        await pilot.press("o", "w")
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
+
+
+async def test_w_sweeps_into_a_heatmap_the_cursor_shows_a_cell_and_enter_opens_it_in_the_form():
+    from tui.widgets import SweepScreen
+    from tui.widgets.views.heatmap import Heatmap
+
+    app = make_app("parabola-sigmoid", epochs=20)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        sweep = app.screen
+        assert isinstance(sweep, SweepScreen)
+        await wait_for(pilot, lambda: sweep.query_one(Heatmap).result is not None, what="the sweep to finish")
+        heatmap = sweep.query_one(Heatmap)
+        assert heatmap.bins.shape == (12, 12) and heatmap.own == heatmap.cursor == (4, 1)
+        await pilot.press("down", "right", "right")
+        assert heatmap.cursor == (5, 3)
+        cell = heatmap.cell
+        assert str(sweep.query_one("#sweep-cell").render()).startswith(f"lr {cell.lr:g}  momentum {cell.momentum:g}: loss")
+        await pilot.press("up", "up", "up", "up", "up", "up", "left", "left", "left", "left")  # held at the edges
+        assert heatmap.cursor == (0, 0)
+        await pilot.press("down", "right", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, SweepScreen)
+        chosen = sweep._result.cell(1, 1)
+        assert app.form.config.lr == chosen.lr and app.form.config.momentum == chosen.momentum
+        assert app.session.config == app.form.config and status(app).startswith("ready")
