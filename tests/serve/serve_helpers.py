@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+ROOT = str(Path(__file__).resolve().parents[2])  # this checkout, for a server started in another folder
 HANG_GUARD = 60.0  # seconds before a test gives up waiting (not a speed check: a stuck server fails, not hangs)
 
 
@@ -29,11 +30,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def nudge_serve(*args: str) -> subprocess.Popen:
+def nudge_serve(*args: str, cwd: str | None = None) -> subprocess.Popen:
     """Start the command; its output lines are collected by threads (`proc.lines["stdout"]`, a queue), so a
     test can wait for one line without blocking on a pipe."""
     proc = subprocess.Popen([sys.executable, "-m", "tui.cli", "serve", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, cwd=cwd,
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")]))})
     proc.lines = {}
     for name in ("stdout", "stderr"):
         proc.lines[name] = lines = queue.Queue()
@@ -60,10 +62,11 @@ def read_line(proc: subprocess.Popen, start: str, stream: str = "stdout") -> str
 
 
 @contextmanager
-def serving(*args: str):
-    """`nudge serve` on a free loopback port: yields (process, url) once it listens; Ctrl-C at the end."""
+def serving(*args: str, cwd: str | None = None):
+    """`nudge serve` on a free loopback port (run in `cwd`): yields (process, url) once it listens; Ctrl-C at
+    the end."""
     port = free_port()
-    proc = nudge_serve("--port", str(port), *args)
+    proc = nudge_serve("--port", str(port), *args, cwd=cwd)
     try:
         line = read_line(proc, "Serving nudge on ")
         yield proc, line.removeprefix("Serving nudge on ")

@@ -1,5 +1,5 @@
 """`nudge serve` in a real browser: the page draws the app, the keyboard drives it, a run unfolds and
-finishes, and a second browser gets a session of its own."""
+finishes, a saved file arrives as a download, and a second browser gets a session of its own."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import pytest
 
 pytest.importorskip("textual_serve", reason="nudge serve needs the serve extra: pip install '.[serve]'")
 
-from .browser_helpers import TAP_WEBSOCKET, browser, statuses  # noqa: E402
+from engine import RunConfig, load_config_file  # noqa: E402
+
+from .browser_helpers import TAP_WEBSOCKET, browser, drawn_text, statuses  # noqa: E402
 from .serve_helpers import HANG_GUARD, children, serving  # noqa: E402
 
 EPOCHS = 20
@@ -27,16 +29,25 @@ def wait_for(page, check, what: str):
     pytest.fail(f"the page never showed {what}; it showed {statuses(page)[-3:]}")
 
 
-def test_a_browser_runs_the_app_and_a_second_browser_gets_its_own_session(tmp_path):
+def test_a_browser_runs_the_app_saves_as_a_download_and_a_second_browser_gets_its_own_session(tmp_path):
     sync_api, chromium = browser()
-    with serving("--example", "linear-3x", "--epochs", str(EPOCHS)) as (server, url), \
+    folder = tmp_path / "server"  # the server's working folder: a file saved in a browser must not land here
+    folder.mkdir()
+    with serving("--example", "linear-3x", "--epochs", str(EPOCHS), cwd=str(folder)) as (server, url), \
             sync_api.sync_playwright() as playwright:
         chrome = playwright.chromium.launch(executable_path=chromium)
         try:
-            pages = []
+            pages, downloads = [], []
+
+            def download(route):  # what the browser fetches as a download: kept, then passed on unchanged
+                response = route.fetch()
+                downloads.append((response.headers.get("content-disposition"), response.body()))
+                route.fulfill(response=response)
+
             for size in ({"width": 1280, "height": 800}, {"width": 1000, "height": 700}):
                 context = chrome.new_context(viewport=size)  # a browser of its own: its cookies, its connection
                 context.add_init_script(TAP_WEBSOCKET)
+                context.route("**/download/**", download)
                 pages.append(context.new_page())
                 pages[-1].goto(url)
             page, other = pages
@@ -60,6 +71,17 @@ def test_a_browser_runs_the_app_and_a_second_browser_gets_its_own_session(tmp_pa
             page.screenshot(path=str(tmp_path / "served.png"))
             if os.environ.get("NUDGE_SERVE_SCREENSHOT"):
                 page.screenshot(path=os.environ["NUDGE_SERVE_SCREENSHOT"])
+
+            # ctrl+s saves the settings: in a browser they arrive as a download, and the server's disk gets nothing
+            page.keyboard.press("Control+s")
+            wait_for(page, lambda p: "Save settings" in drawn_text(p), "the file name prompt")
+            page.keyboard.press("Enter")  # the name it suggests
+            wait_for(page, lambda p: downloads, "a download")
+            (disposition, body), = downloads
+            assert disposition == "attachment; filename=linear-3x.toml"
+            (tmp_path / "got.toml").write_bytes(body)
+            assert load_config_file(str(tmp_path / "got.toml")) == RunConfig.for_example("linear-3x", epochs=EPOCHS)
+            assert list(folder.iterdir()) == []
 
             # The second browser, open all along, showed nothing of that run: its own app, still at epoch 0.
             other.wait_for_timeout(300)  # a frame's time, for anything that would leak to arrive
