@@ -198,9 +198,8 @@ def _grid(config: RunConfig, lrs, momenta, seeds) -> tuple[tuple[tuple[str, tupl
         clean.append((name, tuple(FIELDS_BY_NAME[name].parse(v) for v in values)))
     cells = math.prod(len(values) for _, values in clean)
     if cells > MAX_CELLS:
-        raise ConfigError(clean[0][0] if clean[0][0] != "seed" else "seed_range",
-                          f"{' x '.join(str(len(v)) for _, v in clean)} = {cells:,} cells is over the limit of "
-                          f"{MAX_CELLS:,}; use fewer values")
+        raise ConfigError(None, f"a sweep of {' x '.join(f'{len(v)} {name}' for name, v in clean)} = {cells:,} "
+                                f"cells is over the limit of {MAX_CELLS:,} cells; use fewer values")
     params = param_count(config.layer_sizes)
     if cells * params > MAX_SEED_PARAMS:
         raise ConfigError("hidden", f"{cells:,} cells x {params:,} parameters is over the limit of "

@@ -82,11 +82,12 @@ def _optimizer(name: str) -> str:
 
 def text(config: RunConfig, result: RaceResult) -> str:
     reached = f"reached {format_number(result.reach)} at epoch"
-    rows = [("racer", "optimizer", "lr", "final loss", reached, "status")]
+    rows = [("racer", "optimizer", "lr", "epochs", "final loss", reached, "status")]
     for name, r in result.racers.items():
-        rows.append((name, _optimizer(name), f"{r.config.lr:g}",
-                     format_number(r.loss) if r.run is not None else "–",
-                     str(r.reached) if r.reached is not None else "never", str(r.status)))
+        started = r.run is not None
+        rows.append((name, _optimizer(name), f"{r.config.lr:g}", f"{r.epochs:,}" if started else "–",
+                     format_number(r.loss) if started else "–",
+                     str(r.reached) if r.reached is not None else "never" if started else "–", str(r.status)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [f"{config.example_id}: {config.epochs:,} epochs, seed {config.seed}, from a starting loss of "
              f"{format_number(result.start_loss)}"]

@@ -75,9 +75,9 @@ def test_race_text_gives_each_racer_its_loss_and_the_epoch_it_reached_the_target
     assert tui.cli.main(["race", "parabola-relu", "--epochs", "300", "--reach", "2", "--adam-lr", "0.01"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("parabola-relu: 300 epochs, seed 0, from a starting loss of 171.2")
-    assert lines[1].split()[:5] == ["racer", "optimizer", "lr", "final", "loss"]
+    assert lines[1].split()[:6] == ["racer", "optimizer", "lr", "epochs", "final", "loss"]
     assert [line.split()[0] for line in lines[2:5]] == ["sgd", "momentum", "adam"]
-    assert lines[4].split()[1:3] == ["adam", "0.01"]
+    assert lines[4].split()[1:4] == ["adam", "0.01", "300"]
     assert all(line.split()[-2].isdigit() or line.split()[-2] == "never" for line in lines[2:5])
 
 
