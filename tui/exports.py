@@ -31,7 +31,7 @@ def save_settings(app: "NudgeApp") -> None:
         return
     ask_and_save(app, "Save settings", f"{config.example_id}.toml", lambda path: config_toml(config),
                  hint="The form's settings as TOML: `nudge run --config FILE` trains this run again.",
-                 done=lambda path: "`nudge --config FILE` opens it again")
+                 done=lambda path: f"`nudge --config {path}` opens it again")
 
 
 def export_metrics(app: "NudgeApp") -> None:
