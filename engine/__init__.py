@@ -22,7 +22,10 @@ from .export_code import code_script
 from .weights import FRESH_OPTIMIZER, load_weights, weights_bytes
 from .controller import Event, HyperChanged, Progress, RunController, RunResult, StateChanged
 from .data import Dataset, eval_grid, held_out, make_data, split
-from .examples import EXAMPLES, Example, example_ids, get_example
+from .examples import EXAMPLES, Example, all_examples, example_ids, get_example
+from .examples_file import load_examples_file, read_examples_file
+from .expression import Expression, parse_expression
+from .data_file import DataFile, read_data_file
 from .history import Change, History
 from .learners import warm_up
 from .metrics import MetricChunk, json_safe
@@ -47,7 +50,8 @@ __all__ = [
     "AtomicFile", "WriteError", "check_target", "write_atomic", "config_toml", "MetricsText", "history_chunk",
     "metrics_format", "nudge_version", "code_script", "FRESH_OPTIMIZER", "load_weights", "weights_bytes",
     "Event", "HyperChanged", "Progress", "RunController", "RunResult", "StateChanged",
-    "Dataset", "eval_grid", "held_out", "make_data", "split", "EXAMPLES", "Example", "example_ids", "get_example",
+    "Dataset", "eval_grid", "held_out", "make_data", "split", "EXAMPLES", "Example", "all_examples", "example_ids", "get_example",
+    "load_examples_file", "read_examples_file", "Expression", "parse_expression", "DataFile", "read_data_file",
     "Change", "History", "warm_up", "MetricChunk", "json_safe",
     "curve_tally", "format_number", "format_row", "format_summary", "log_due", "log_epochs", "log_interval", "log_lines",
     "HEAT_BINS", "HeatScale", "cell_text", "heat_bins", "heat_scale", "heat_legend", "own_cell",

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence, Union
 
+import numpy as np
+
 from .examples import Example, example_ids, get_example
 from .layout import param_count
 
@@ -55,6 +57,7 @@ _OTHER_NAMES = {
     "momentum_lr": {"cli": "--momentum-lr", "form": "momentum lr"},
     "adam_lr": {"cli": "--adam-lr", "form": "adam lr"},
     "reach": {"cli": "--reach"},
+    "examples": {"cli": "--examples"},
 }
 
 
@@ -289,6 +292,38 @@ def _batch(name: str, value: Any) -> int:
         raise _fail(name, value, allowed) from None
 
 
+def _target(name: str, value: Any) -> str:
+    """An expression in x, as its canonical text; "" for none (a data file gives the points instead)."""
+    from .expression import parse_expression  # it raises this module's ConfigError
+
+    if isinstance(value, str) and not value.strip():
+        return ""
+    return parse_expression(value).text
+
+
+MAX_PATH = 4096
+
+
+def _path(name: str, value: Any) -> str:
+    """A file's path as typed (checked when the file is read); "" for none."""
+    if not isinstance(value, str):
+        raise _fail(name, value, "expected the path of a CSV file, as text")
+    text = value.strip()
+    if len(text) > MAX_PATH or "\x00" in text:
+        raise _fail(name, value, "expected the path of a CSV file")
+    return text
+
+
+def _column(name: str, value: Any) -> str:
+    """A column of the data file: a number counting from 1, or a header's name (data_file.py checks it)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    text = value.strip() if isinstance(value, str) else None
+    if not text or len(text) > 100 or not text.isprintable():
+        raise _fail(name, value, "expected a column of the data file: a number counting from 1, or a header's name")
+    return text
+
+
 @dataclass(frozen=True)
 class Field:
     """One hyperparameter: how to read it, check it and describe it, wherever it is typed."""
@@ -297,7 +332,7 @@ class Field:
     label: str
     help: str
     check: Callable[[Any], Any]  # value or text -> clean value, or ConfigError
-    applies: str = "torch"  # "torch", "nudge" or "all"
+    applies: str = "torch"  # "torch", "nudge", "all" or "custom" (one of Example.scopes)
     flag: str = ""  # CLI flag; derived from the name when empty
     metavar: str = ""
 
@@ -309,7 +344,7 @@ class Field:
         return self.check(value)
 
     def applies_to(self, example: Example) -> bool:
-        return self.applies == "all" or self.applies == example.kind
+        return self.applies in example.scopes
 
     def format(self, value: Any) -> str:
         """The value as a person would type it back in."""
@@ -326,6 +361,14 @@ class Field:
 
 
 FIELDS: tuple[Field, ...] = (
+    Field("target", "target", "the function to learn, in x: sin(x) * x, x^2, abs(x), where(x > 0, x, 0)",
+          lambda v: _target("target", v), applies="custom", metavar="EXPR"),
+    Field("data", "data file", "a CSV file of x,y rows to learn instead of a target (the file decides the range)",
+          lambda v: _path("data", v), applies="custom", metavar="FILE.csv"),
+    Field("x_col", "x column", "the data file's x column: a header's name, or a number counting from 1",
+          lambda v: _column("x_col", v), applies="custom", metavar="COL"),
+    Field("y_col", "y column", "the data file's y column: a header's name, or a number counting from 1",
+          lambda v: _column("y_col", v), applies="custom", metavar="COL"),
     Field("lr", "learning rate", "size of each nudge along the gradient",
           lambda v: _float("lr", v, 0.0, 10.0, lo_open=True), flag="--lr", metavar="F"),
     Field("momentum", "momentum", "share of the previous step kept (SGD); Adam ignores it",
@@ -433,6 +476,10 @@ class RunConfig:
     tolerance: float = 0.1
     sample_x: float = 3.0
     sample_y: float = 9.0
+    target: str = ""  # custom examples: an expression in x (engine/expression.py), or "" with a data file
+    data: str = ""  # custom examples: a CSV file's path (engine/data_file.py)
+    x_col: str = "1"
+    y_col: str = "2"
     seeds: int = 1  # K members trained together: seeds seed..seed+K-1
     backend: str = "auto"
 
@@ -449,7 +496,14 @@ class RunConfig:
             check_applies(example, given)
         values: dict[str, Any] = dict(example.defaults)
         values.update(given)
-        return cls(example_id=example.id).with_values(**values)
+        if example.custom:
+            _custom_values(values, given, strict)
+        config = cls(example_id=example.id).with_values(**values)
+        if example.custom and not {"eval_min", "eval_max"} & (set(given) | set(example.defaults)):
+            # the fit is drawn 30% past the data on each side, wherever the data (or the file) lies
+            lo, hi = custom_eval_range(config.x_min, config.x_max)
+            config = config.with_values(eval_min=lo, eval_max=hi)
+        return config
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "RunConfig":
@@ -481,6 +535,9 @@ class RunConfig:
             else:
                 raise ConfigError(name, "unknown setting")
         config = replace(self, **clean)
+        if config.data and not config.target and config.example.custom:  # the file decides the points and their range
+            points = config.data_file()
+            config = replace(config, points=len(points.x), x_min=float(points.x.min()), x_max=float(points.x.max()))
         config.validate()
         return config
 
@@ -491,6 +548,8 @@ class RunConfig:
         _int("seeds", self.seeds, 1, MAX_SEEDS)
         _choice("backend", self.backend, BACKENDS)
         example = _example(self.example_id)
+        if example.custom:
+            self._validate_custom()
         if example.is_torch:
             if self.hidden and self.activation and len(self.activation) not in (1, len(self.hidden)):
                 raise ConfigError("activation", (
@@ -498,7 +557,7 @@ class RunConfig:
                     "give one name for all layers or one per layer"))
             if self.hidden and not self.activation:
                 raise ConfigError("activation", "missing; hidden layers need an activation, e.g. relu")
-            if self.x_min >= self.x_max and self.points > 1:
+            if self.x_min >= self.x_max and self.points > 1 and not self.data:
                 raise ConfigError("x_max", [f"{self.x_max:g} must be greater than ", Ref("x_min"),
                                             f" ({self.x_min:g})"])
             if self.test_fraction > 0:
@@ -530,9 +589,34 @@ class RunConfig:
 
     # -- derived -------------------------------------------------------------------------------------
 
+    def _validate_custom(self) -> None:
+        if self.target and self.data:
+            raise ConfigError("data", ["a data file and a ", Ref("target"), " exclude each other; give one of them"])
+        if not self.target and not self.data:
+            raise ConfigError("target", ["missing; give an expression in x (e.g. sin(x) * x) or a ", Ref("data"),
+                                         " file"])
+        if self.data:
+            points = self.data_file()
+            if len(points.x) != self.points or points.x.min() != self.x_min or points.x.max() != self.x_max:
+                raise ConfigError("data", [f"the file has {len(points.x):,} rows from x={points.x.min():g} to "
+                                           f"{points.x.max():g}; ", Ref("points"), ", ", Ref("x_min"), " and ",
+                                           Ref("x_max"), " come from it"])
+        else:
+            from .expression import parse_expression
+
+            xs = np.linspace(self.x_min, self.x_max, self.points) if self.points > 1 else np.array([self.x_min])
+            parse_expression(self.target).finite_values(xs)  # a target undefined on the data cannot be learnt
+
+    def data_file(self):
+        """The custom example's data file, read (cached) with this config's columns; ConfigError if it cannot be."""
+        from .data_file import read_data_file
+
+        return read_data_file(self.data, self.x_col, self.y_col)
+
     @property
     def example(self) -> Example:
-        return get_example(self.example_id)
+        example = get_example(self.example_id)
+        return resolve_custom(example, self.target, self.data) if example.custom else example
 
     @property
     def activations(self) -> tuple[str, ...]:
@@ -560,10 +644,20 @@ class RunConfig:
     def relevant_fields(self) -> list[Field]:
         return [f for f in FIELDS if f.applies_to(self.example)]
 
+    def unused_fields(self) -> set[str]:
+        """Fields that apply to the example but that this config does not use: a custom example's data
+        settings when it has a target; its target and range when a data file decides the points."""
+        if not self.example.custom:
+            return set()
+        return set(DATA_DECIDES) | {"target"} if self.data else {"data", "x_col", "y_col"}
+
     def to_dict(self) -> dict[str, Any]:
         """The settings that matter for this example, as plain values (TOML/JSON friendly)."""
         out: dict[str, Any] = {"example": self.example_id}
+        unused = self.unused_fields()
         for f in self.relevant_fields():
+            if f.name in unused:
+                continue
             value = getattr(self, f.name)
             out[f.name] = list(value) if isinstance(value, tuple) else value
         if self.seeds != 1:
@@ -580,12 +674,63 @@ class RunConfig:
         net = "-".join(str(n) for n in self.layer_sizes)
         acts = ",".join(self.activations) or "linear"
         batch = "full" if self.batch_size == 0 else str(self.batch_size)
-        return (f"net {net} ({acts}), {self.optimizer} lr {self.lr:g} momentum {self.momentum:g}, "
+        what = ""
+        if self.example.custom:
+            what = (f"data {shortened_path(self.data, 60)} ({self.points:,} rows), " if self.data else
+                    f"y = {self.target}, x from {self.x_min:g} to {self.x_max:g}, {self.points:,} points, ")
+        return (f"{what}net {net} ({acts}), {self.optimizer} lr {self.lr:g} momentum {self.momentum:g}, "
                 f"batch {batch}, {self.epochs} epochs, seed {self.seed}")
 
     def describe(self) -> str:
         """One line: the example and its main settings."""
         return f"{self.example_id}: {self.settings_text()}"
+
+
+#: With a data file, these come from the file: giving them too is refused.
+DATA_DECIDES = ("x_min", "x_max", "points")
+
+
+def _custom_values(values: dict[str, Any], given: Mapping[str, Any], strict: bool) -> None:
+    """A custom example's target and data file exclude each other: one given explicitly replaces the other's
+    default. With a data file (given or the example's own), the range and point count given too are refused."""
+    target_given = bool(str(given.get("target", "")).strip())
+    data_given = bool(str(given.get("data", "")).strip())
+    if target_given and not data_given and "data" not in given:
+        values["data"] = ""
+    if data_given and not target_given and "target" not in given:
+        values["target"] = ""
+    if strict and str(values.get("data", "")).strip():
+        for name in DATA_DECIDES:
+            if name in given:
+                raise ConfigError(name, ["not allowed with a ", Ref("data"), " file, which decides the points "
+                                         "and their range"])
+    if strict and not str(values.get("data", "")).strip():
+        for name in ("x_col", "y_col"):
+            if name in given:
+                raise ConfigError(name, ["applies to a ", Ref("data"), " file only"])
+
+
+def custom_eval_range(x_min: float, x_max: float) -> tuple[float, float]:
+    """The range a custom example's fit is drawn over when none is set: the training range and 30% of its
+    width on each side, so that extrapolation shows (-5..5 gives -8..8)."""
+    span = (x_max - x_min) or 2.0
+    return max(-1e4, x_min - 0.3 * span), min(1e4, x_max + 0.3 * span)
+
+
+def resolve_custom(example: Example, target: str, data: str) -> Example:
+    """A custom example as a config makes it: its target the config's expression (with the noise added), or
+    no true function when a data file gives the points."""
+    if data:
+        return replace(example, target=_no_target, target_text=f"y from {shortened_path(data, 60)}", truth_text="")
+    from .expression import parse_expression
+
+    expression = parse_expression(target)
+    return replace(example, target=lambda x, e: expression.evaluate(x) + e,
+                   target_text=f"y = {expression.text}", truth_text=expression.text)
+
+
+def _no_target(x: np.ndarray, e: np.ndarray) -> np.ndarray:
+    return np.full(np.shape(x), np.nan)  # a data file has no true function (truth_text is "")
 
 
 def held_out_step(fraction: float) -> int:

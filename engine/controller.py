@@ -169,7 +169,7 @@ def _true_errors(config: RunConfig, flat: np.ndarray) -> tuple[float | None, flo
     (None, None) for nudge-3x."""
     from .models import predict
 
-    if not config.example.is_torch:
+    if not config.example.is_torch or not config.example.truth_text:  # nudge-3x; a data file (no true function)
         return None, None
     sizes, acts, truth = config.layer_sizes, config.activations, config.example.truth
 

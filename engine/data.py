@@ -25,10 +25,14 @@ def make_data(config: RunConfig, seed: int | None = None) -> Dataset:
     example = config.example
     if not example.is_torch:
         return Dataset(np.array([config.sample_x], np.float32), np.array([config.sample_y], np.float32))
-    x = np.linspace(config.x_min, config.x_max, config.points) if config.points > 1 else np.array([config.x_min])
     # The seed draws noise with numpy per point; a generator of our own keeps runs reproducible.
     eps = np.random.default_rng(seed).standard_normal(config.points) * config.noise
-    y = example.target(x, eps)
+    if example.custom and config.data:  # a person's own points, in file order, noise added to y
+        points = config.data_file()
+        x, y = points.x, points.y + eps
+    else:
+        x = np.linspace(config.x_min, config.x_max, config.points) if config.points > 1 else np.array([config.x_min])
+        y = example.target(x, eps)
     return Dataset(x.astype(np.float32), np.asarray(y, dtype=np.float64).astype(np.float32))
 
 

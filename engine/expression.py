@@ -87,7 +87,7 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in (
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 ARITHMETIC = ("+", "-", "*", "/", "^")
 
-KNOWN_NAMES = (f"x, pi, e and the functions {', '.join(FUNCTIONS)}")
+KNOWN_NAMES = f"expected x, pi, e or a function: {', '.join(FUNCTIONS)}"
 
 # -- the tree -----------------------------------------------------------------------------------------------
 
@@ -401,8 +401,8 @@ class _Parser:
                 raise _error(f"{name} {_where(token.column)} is not a function; write {name} * (...) to multiply")
             return Name(name)
         if self.token.kind == "op" and self.token.text == "(":
-            raise _error(f"unknown function {quoted(name)} {_where(token.column)}; known: {KNOWN_NAMES}")
-        raise _error(f"unknown name {quoted(name)} {_where(token.column)}; known: {KNOWN_NAMES}")
+            raise _error(f"unknown function {quoted(name)} {_where(token.column)}; {KNOWN_NAMES}")
+        raise _error(f"unknown name {quoted(name)} {_where(token.column)}; {KNOWN_NAMES}")
 
 
 @dataclass(frozen=True)

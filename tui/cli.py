@@ -18,8 +18,9 @@ import re
 import sys
 from typing import Any, Mapping, Sequence
 
-from engine import (BACKENDS, EXAMPLES, FIELDS, FIELDS_BY_NAME, QUOTE_LIMIT, ConfigError, RunConfig, example_ids,
-                    load_config_file, WriteError, nudge_version, quoted, shortened, shortened_path)
+from engine import (BACKENDS, FIELDS, FIELDS_BY_NAME, QUOTE_LIMIT, ConfigError, RunConfig, all_examples,
+                    example_ids, load_config_file, load_examples_file, WriteError, nudge_version, quoted, shortened,
+                    shortened_path)
 
 from .exit_codes import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
 from .code_command import add_code_flags, cmd_code
@@ -72,7 +73,7 @@ def _add_hyperparameters(parser: argparse.ArgumentParser, default: Any = None, e
             group.add_argument("--no-zero-grad", dest="zero_grad", action="store_const", const=False,
                                default=default, help="never clear gradients, as the seed notebook's loop (a bug)")
             continue
-        where = {"nudge": " [nudge-3x]", "torch": "", "all": ""}[f.applies]
+        where = {"nudge": " [nudge-3x]", "torch": "", "all": "", "custom": " [custom]"}[f.applies]
         group.add_argument(f.cli_flag, dest=f.name, metavar=f.metavar or None, default=default,
                            help=f"{f.help}{where}")
     if "seeds" not in exclude:
@@ -82,6 +83,8 @@ def _add_hyperparameters(parser: argparse.ArgumentParser, default: Any = None, e
                        help="auto: the compiled kernel when available; autograd: the PyTorch loop")
     group.add_argument("--config", default=default, metavar="FILE.toml",
                        help="read settings from a TOML file; flags given here override it")
+    group.add_argument("--examples", default=default, metavar="FILE.toml",
+                       help="add the custom examples in this TOML file to the list (nudge list shows them)")
 
 
 def _positive(text: str) -> int:
@@ -107,13 +110,16 @@ def _input_x(text: str) -> float:
 
 # argparse reads "-1e3" or "-inf" after a flag as another flag; glue such a value to its flag instead.
 _NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
+# A target expression may start with any minus (`--target -x**2`): whatever follows --target is its value.
+_ANY_VALUE_FLAGS = tuple(f.cli_flag for f in FIELDS if f.name == "target")
 
 
 def _glue_negative_values(argv: Sequence[str]) -> list[str]:
     out, i = [], 0
     while i < len(argv):
         token = argv[i]
-        if token.startswith("--") and "=" not in token and i + 1 < len(argv) and _NEGATIVE_VALUE.match(argv[i + 1]):
+        if token.startswith("--") and "=" not in token and i + 1 < len(argv) and (
+                _NEGATIVE_VALUE.match(argv[i + 1]) or (token in _ANY_VALUE_FLAGS and argv[i + 1].startswith("-"))):
             out.append(f"{token}={argv[i + 1]}")
             i += 2
         else:
@@ -141,7 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  nudge                       open the app\n"
                "  nudge --example parabola-relu --lr 0.01\n"
                "  nudge list\n  nudge run linear-3x\n"
-               "  nudge run parabola-relu --seeds 8 --format jsonl",
+               "  nudge run parabola-relu --seeds 8 --format jsonl\n"
+               "  nudge run custom --target 'sin(x) * x'\n"
+               "  nudge run custom --data points.csv --x-col x --y-col y\n"
+               "  nudge --examples my-examples.toml list",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_VersionAction, help="print nudge's version and exit")
@@ -215,8 +224,8 @@ def error_line(exc: ConfigError) -> str:
 
 
 def cmd_list() -> int:
-    width = max(len(e.id) for e in EXAMPLES)
-    for example in EXAMPLES:
+    width = max(len(e.id) for e in all_examples())
+    for example in all_examples():
         config = RunConfig.for_example(example.id)
         print(f"{example.id:<{width}}  {example.title}")
         print(f"{'':<{width}}  {example.summary}")
@@ -308,6 +317,8 @@ def _main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(_glue_negative_values(argv))
     try:
+        if getattr(args, "examples", None):  # before anything names an example: they may be among them
+            load_examples_file(args.examples)
         if args.command == "list":
             return cmd_list()
         if args.command == "run":
@@ -331,7 +342,7 @@ def _main(argv: list[str]) -> int:
             axes = sweep_axes(args)
             return cmd_sweep(config_from_args(args, args.example), axes, args.format)
         # The app opens on the first example unless a flag or a config file names another.
-        config = config_from_args(args, args.example or (None if args.config else EXAMPLES[0].id))
+        config = config_from_args(args, args.example or (None if args.config else all_examples()[0].id))
         if args.command == "serve":
             return cmd_serve(args, config)
     except ConfigError as exc:

@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from engine import EXAMPLES
+from engine import all_examples
 
 from .keys import palette_commands
 from .presets import SPEEDS
@@ -16,7 +16,7 @@ def commands() -> list[tuple[str, str, str]]:
     """(title, help, action) for everything the palette offers, in the order it lists them."""
     out = list(palette_commands())
     out += [(f"Speed: {s.name}", s.description, f"speed('{s.name}')") for s in SPEEDS]
-    out += [(f"Example: {e.title}", f"{e.id}: {e.summary}", f"example('{e.id}')") for e in EXAMPLES]
+    out += [(f"Example: {e.title}", f"{e.id}: {e.summary}", f"example('{e.id}')") for e in all_examples()]
     return out
 
 

@@ -109,7 +109,8 @@ def found_curve(config: RunConfig, flat: np.ndarray, data: Dataset | None = None
     if all(a == "identity" for a in config.activations):
         return _not_applicable(math.nan, "every activation is the identity, so the net is one straight line")
     data = make_data(config) if data is None else data
-    truth = config.example.truth(data.x.astype(np.float64))
+    # a data file has no true function: its own points say whether the target is a straight line
+    truth = config.example.truth(data.x.astype(np.float64)) if config.example.truth_text else data.y.astype(np.float64)
     if len(np.unique(data.x)) >= 3 and best_line(data.x, truth)[2] <= 1e-12 * max(1.0, float(np.mean(truth ** 2))):
         return _not_applicable(math.nan, f"the target ({config.example.target_text}) is a straight line, so a "
                                          "line is the right answer")

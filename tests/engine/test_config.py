@@ -38,6 +38,7 @@ BAD_VALUES = [
     ("x_min", "1e9"), ("x_max", "-inf"), ("points", "0"), ("points", "2.5"), ("eval_min", "x"),
     ("eval_max", "inf"), ("zero_grad", "maybe"),
     ("step", "0"), ("tolerance", "-1"), ("sample_x", "abc"), ("sample_y", "1e99"),
+    ("target", "abc"), ("target", 3), ("data", 42), ("x_col", ""), ("y_col", "a\tb"),
 ]
 
 

@@ -15,7 +15,8 @@ from engine.layout import param_count
 BAD = {"lr": "fast", "momentum": "1", "epochs": "0", "seed": "-1", "hidden": "10,0", "activation": "softmax",
        "optimizer": "rmsprop", "batch_size": "half", "weight_decay": "-1", "noise": "-0.1", "x_min": "1e9",
        "x_max": "x", "points": "0", "eval_min": "x", "eval_max": "inf", "zero_grad": "maybe", "step": "0",
-       "tolerance": "-1", "sample_x": "abc", "sample_y": "1e99", "test_fraction": "0.6"}
+       "tolerance": "-1", "sample_x": "abc", "sample_y": "1e99", "test_fraction": "0.6", "target": "abc",
+       "data": "a\x00b", "x_col": "", "y_col": "a\tb"}
 
 
 def test_every_field_has_a_bad_value_here():

@@ -97,3 +97,12 @@ def test_the_sweep_heatmap(snap_compare, size):
     # cell's loss is far from a bin edge or a 4th-digit rounding edge, so CPU-dependent float32 rounding (a few
     # ulps, tests/engine/test_numerics.py) does not change the picture.
     assert snap_compare(make_app("parabola-sigmoid", epochs=30), terminal_size=size, run_before=sweep)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_custom_entry_with_a_mistake_typed(snap_compare, size):
+    async def type_a_mistake(pilot):
+        pilot.app.query_one("#in-target").value = "sin(x) * 2x"
+        await pilot.pause()
+
+    assert snap_compare(app_for("custom"), terminal_size=size, run_before=type_a_mistake)

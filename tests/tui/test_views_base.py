@@ -141,9 +141,9 @@ def test_the_views_are_registered_by_id_in_the_order_the_app_offers_them():
 
 EXPECTED_APPLIES = {
     "loss-curve": {"nudge-3x", "linear-3x", "linear-noisy"},
-    "network": {"linear-3x", "linear-noisy", "parabola-sigmoid", "parabola-relu", "parabola-noisy"},
+    "network": {"linear-3x", "linear-noisy", "parabola-sigmoid", "parabola-relu", "parabola-noisy", "custom"},
     "activations": set(example_ids()),
-    "units": {"parabola-sigmoid", "parabola-relu", "parabola-noisy"},
+    "units": {"parabola-sigmoid", "parabola-relu", "parabola-noisy", "custom"},
 }
 
 
@@ -174,7 +174,7 @@ def test_not_applicable_says_why_and_where_the_view_does_apply():
     text = NotApplicable.message(LossCurveView, config, widget.reason)
     assert text.startswith("[b]Loss curve[/b] does not apply to [b]parabola-relu[/b]: this net has 141")
     assert "It applies to nudge-3x, linear-3x, linear-noisy" in text
-    assert applies_to(HiddenUnitsView) == ["parabola-sigmoid", "parabola-relu", "parabola-noisy"]
+    assert applies_to(HiddenUnitsView) == ["parabola-sigmoid", "parabola-relu", "parabola-noisy", "custom"]
     assert applies_to(ActivationsView) == list(example_ids())
 
 

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from engine import EXAMPLES, get_example
+from engine import all_examples, get_example
 
 
 class ExamplePicker(Vertical):
@@ -34,8 +34,8 @@ class ExamplePicker(Vertical):
         self.border_title = "Example"
 
     def compose(self) -> ComposeResult:
-        options = OptionList(*(Option(self._prompt(e.id), id=e.id) for e in EXAMPLES), id="example-list")
-        options.highlighted = [e.id for e in EXAMPLES].index(self.current)
+        options = OptionList(*(Option(self._prompt(e.id), id=e.id) for e in all_examples()), id="example-list")
+        options.highlighted = [e.id for e in all_examples()].index(self.current)
         yield options
         yield Static(get_example(self.current).summary, id="example-summary")
 
@@ -48,9 +48,9 @@ class ExamplePicker(Vertical):
         """Show which example is loaded (the highlight may wander elsewhere)."""
         self.current = example_id
         options = self.query_one(OptionList)
-        for example in EXAMPLES:
+        for example in all_examples():
             options.replace_option_prompt(example.id, self._prompt(example.id))
-        options.highlighted = [e.id for e in EXAMPLES].index(example_id)
+        options.highlighted = [e.id for e in all_examples()].index(example_id)
 
     @on(OptionList.OptionHighlighted)
     def _show_summary(self, event: OptionList.OptionHighlighted) -> None:

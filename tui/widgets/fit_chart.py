@@ -79,8 +79,9 @@ class FitChart(Chart):
         for x in sorted({lo, hi}):
             if c.eval_min <= x <= c.eval_max:
                 plt.vline(x, color=palette.RANGE)
-        if len(truth):
-            plt.plot(grid.tolist(), truth.tolist(), marker=self.marker, color=palette.TRUTH)
+        shown = np.isfinite(truth)  # a custom target may be undefined outside the data (log(x) left of 0)
+        if shown.any():
+            plt.plot(grid[shown].tolist(), truth[shown].tolist(), marker=self.marker, color=palette.TRUTH)
         overlay = self.pinned(grid) if self.pinned is not None else []
         for slot, label, curve in overlay:  # pinned runs' fits, each in its loss line's colour
             self._curve(plt, grid, curve, limits, palette.pin(slot))

@@ -6,14 +6,14 @@ from __future__ import annotations
 from ...markup import escape
 from textual.widgets import Static
 
-from engine import EXAMPLES, RunConfig
+from engine import RunConfig, all_examples
 
 from .base import TeachingView
 
 
 def applies_to(view: type[TeachingView]) -> list[str]:
     """The examples (with their own settings) this view applies to."""
-    return [e.id for e in EXAMPLES if view.applies(RunConfig.for_example(e.id)) is None]
+    return [e.id for e in all_examples() if view.applies(RunConfig.for_example(e.id)) is None]
 
 
 class NotApplicable(Static):
