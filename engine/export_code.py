@@ -67,6 +67,10 @@ def check_exportable(config: RunConfig) -> None:
 
 def target_source(config: RunConfig) -> str:
     """The example's target as numpy source in `x` and `eps`; ConfigError when nudge has none for it."""
+    if config.example.custom and config.target:  # generated from the parsed expression, never the typed text
+        from .expression import parse_expression
+
+        return f"({parse_expression(config.target).numpy_source()}) + eps"
     try:
         return TARGET_SOURCES[config.example_id]
     except KeyError:

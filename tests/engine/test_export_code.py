@@ -20,7 +20,7 @@ import pytest
 
 from engine import EXAMPLES, ConfigError, RunConfig, RunController
 from engine.data import held_out, make_data
-from engine.export_code import TARGET_SOURCES, code_script, data_lines
+from engine.export_code import TARGET_SOURCES, code_script, data_lines, target_source
 
 # A handful of short runs covering what the script must reproduce: each optimizer, momentum, weight decay,
 # batch sizes, held-out points, zero-grad off, noise, several activations, nudge-3x.
@@ -68,7 +68,8 @@ def test_each_target_source_computes_the_registry_target_bit_for_bit(example):
 
 
 def test_every_torch_example_has_a_script_form():
-    assert {e.id for e in EXAMPLES if e.is_torch} <= set(TARGET_SOURCES)
+    assert {e.id for e in EXAMPLES if e.is_torch and not e.custom} <= set(TARGET_SOURCES)
+    assert target_source(RunConfig.for_example("custom", target="-x^2")) == "(-x ** 2.0) + eps"  # from the tree
 
 
 def test_scripts_train_to_the_autograd_backends_parameters_exactly(tmp_path):
