@@ -131,6 +131,8 @@ def session_argv(args: argparse.Namespace, config: RunConfig) -> list[str]:
         flags.append(f"{flag}={value}")  # glued, so a value such as -1e3 is never read as a flag
     if getattr(args, "no_mouse", False):
         flags.append("--no-mouse")
+    if getattr(args, "examples", None):  # custom examples: every session lists them too
+        flags = ["--examples", os.path.abspath(args.examples), *flags]
     return [sys.executable, "-m", "tui.serve_session", *flags]
 
 

@@ -37,3 +37,17 @@ def test_the_public_url_defaults_to_the_address_listened_on():
     assert public_url("127.0.0.1", 8000, None) == "http://127.0.0.1:8000"
     assert public_url("::1", 8000, None) == "http://[::1]:8000"
     assert public_url("0.0.0.0", 80, "https://nudge.example.org/") == "https://nudge.example.org"
+
+
+def test_custom_examples_and_a_target_with_a_leading_minus_reach_every_session(tmp_path):
+    from engine.examples import remove_added_examples
+    from engine import load_examples_file
+
+    path = tmp_path / "mine.toml"
+    path.write_text('[[example]]\nid = "wave"\ntarget = "sin(3*x)"\n')
+    try:
+        load_examples_file(str(path))  # as _main does before it reads the example
+        argv = argv_for("--examples", str(path), "--example", "wave", "--target", "-x^2")
+    finally:
+        remove_added_examples()
+    assert argv[3:] == ["--examples", str(path), "--example", "wave", "--target=-x^2"]
