@@ -38,6 +38,11 @@ class DataFile:
     y: np.ndarray
     x_name: str  # the header's name, or "column 1"
     y_name: str
+    # Where they came from (what `nudge code` writes into its reader): 0-based columns, and whether the first
+    # row was a header
+    x_index: int = 0
+    y_index: int = 1
+    has_header: bool = False
 
 
 def read_data_file(path: str, x_col: str = "1", y_col: str = "2") -> DataFile:
@@ -131,7 +136,7 @@ def _read(path: str, x_col: str, y_col: str) -> DataFile:
             if abs(value) > limit:
                 raise _fail(path, f"{where}: {cell} is outside -{limit:g} to {limit:g}")
             out[k] = value
-    return DataFile(x, y, names[0], names[1])
+    return DataFile(x, y, names[0], names[1], xi, yi, header is not None)
 
 
 def _is_number(cell: str) -> bool:

@@ -7,8 +7,9 @@ the settings, the data, the model, the loss, the optimizer, the loop with `optim
 same order:
 - the data as engine/data.py makes it: numpy's linspace in float64, the noise from
   `np.random.default_rng(seed).standard_normal(points) * noise`, the target's own expression (`target_source`,
-  held to the registry's function by a test), then float32; the held-out points as engine/data.held_out picks
-  them;
+  held to the registry's function by a test; for a custom target, the parsed expression's `numpy_source()`;
+  for a custom CSV file, a reader with engine/data_file.py's rules and the columns it found), then float32; the
+  held-out points as engine/data.held_out picks them;
 - the initial weights from `torch.manual_seed(seed)` and then building the layers in order, which is what the
   engine's private generator reproduces (engine/models.py, tests/engine/test_run_seeding.py);
 - the loop of engine/learners/autograd.py: per batch in data order, zero_grad, forward, the mean of
@@ -24,7 +25,6 @@ For nudge-3x the script is the framework-free loop (Python's `random`, no torch)
 
 from __future__ import annotations
 
-from typing import Callable
 
 from .config import ConfigError, RunConfig, held_out_step
 from .layout import param_count
@@ -47,17 +47,6 @@ PRINTED_PARAMS = 20  # a script prints its trained parameters up to this many, e
 _MODULES = {"relu": "nn.ReLU()", "sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()", "leaky_relu": "nn.LeakyReLU()",
             "identity": "nn.Identity()"}
 
-#: Examples whose data the script cannot build yet: id -> lines of Python that set float64 `x` and `y` from the
-#: settings (a custom target or a CSV file plugs in here: see `data_lines`).
-DataLines = Callable[[RunConfig], list[str]]
-_DATA_BUILDERS: dict[str, DataLines] = {}
-
-
-def register_data_lines(kind: str, builder: DataLines) -> None:
-    """Let an example kind other than the built-in targets say how its data is built (used by custom examples)."""
-    _DATA_BUILDERS[kind] = builder
-
-
 def check_exportable(config: RunConfig) -> None:
     """ConfigError when the run cannot be one script: many seeds (a script trains one model)."""
     if config.seeds != 1:
@@ -77,17 +66,59 @@ def target_source(config: RunConfig) -> str:
         raise ConfigError("example", f"{config.example_id!r} has no script form yet") from None
 
 
+def _from_file(config: RunConfig) -> bool:
+    """A custom example whose points come from a CSV file (`--data`), not from a target."""
+    return config.example.custom and bool(config.data) and not config.target
+
+
 def data_lines(config: RunConfig) -> list[str]:
     """Lines that set `x` and `y` (float64 numpy arrays, one value per point, in data order) as engine/data.py
     makes them."""
-    builder = _DATA_BUILDERS.get(config.example_id)
-    if builder is not None:
-        return builder(config)
+    if _from_file(config):
+        return _csv_data_lines(config)
     return [
         "# Evenly spaced inputs, the example's target, and Gaussian noise drawn from the seed (numpy, float64).",
         "x = np.linspace(X_MIN, X_MAX, POINTS) if POINTS > 1 else np.array([X_MIN])",
         "eps = np.random.default_rng(SEED).standard_normal(POINTS) * NOISE  # one normal draw per point",
         f"y = {target_source(config)}",
+    ]
+
+
+def _csv_data_lines(config: RunConfig) -> list[str]:
+    """A custom example's points from its CSV file, read by the rules of engine/data_file.py (the columns
+    resolved here, by nudge, as the run resolved them), with the run's noise added to y."""
+    from .data_file import read_data_file
+
+    points = read_data_file(config.data, config.x_col, config.y_col)
+    return [
+        f"DATA_FILE = {config.data!r}  # the CSV file the run read (a relative path is from where nudge ran)",
+        f"X_COLUMN, Y_COLUMN = {points.x_index!r}, {points.y_index!r}  # counted from 0: "
+        f"{points.x_name!r} and {points.y_name!r}",
+        f"HAS_HEADER = {points.has_header!r}  # whether the first row names the columns",
+        "",
+        "",
+        "def read_points(path):",
+        '    """x and y from a CSV file, read as nudge reads it: blank lines and lines starting with # skipped; the',
+        "    separator is a comma, a semicolon or a tab (whichever the first row has), else spaces; quotes around",
+        '    a value are dropped."""',
+        "    with open(path, \"rb\") as f:",
+        "        text = f.read().decode(\"utf-8-sig\")",
+        "    lines = [line.strip() for line in text.splitlines()]",
+        "    lines = [line for line in lines if line and not line.startswith(\"#\")]",
+        "    separator = next((s for s in (\",\", \";\", \"\\t\") if s in lines[0]), None)",
+        "",
+        "    def cells(line):",
+        "        parts = line.split(separator) if separator else line.split()",
+        "        return [part.strip().strip('\"').strip(\"'\").strip() for part in parts]",
+        "",
+        "    rows = [cells(line) for line in (lines[1:] if HAS_HEADER else lines)]",
+        "    return np.array([float(r[X_COLUMN]) for r in rows]), np.array([float(r[Y_COLUMN]) for r in rows])",
+        "",
+        "",
+        "# Your points in file order (the order they train in), and Gaussian noise drawn from the seed added to y.",
+        "x, y = read_points(DATA_FILE)",
+        "eps = np.random.default_rng(SEED).standard_normal(len(x)) * NOISE  # one normal draw per point",
+        "y = y + eps",
     ]
 
 
@@ -137,7 +168,8 @@ def _torch_script(config: RunConfig) -> str:
     lines += [
         f"WEIGHT_DECAY = {c.weight_decay!r}  # an L2 penalty added to each gradient",
         f"BATCH_SIZE = {c.effective_batch!r}  # {batch_note}",
-        f"X_MIN, X_MAX, POINTS = {c.x_min!r}, {c.x_max!r}, {c.points!r}  # the training inputs",
+        *([] if _from_file(c) else
+          [f"X_MIN, X_MAX, POINTS = {c.x_min!r}, {c.x_max!r}, {c.points!r}  # the training inputs"]),
         f"NOISE = {c.noise!r}  # standard deviation of the noise in the data",
     ]
     if has_test:

@@ -72,8 +72,39 @@ def test_every_torch_example_has_a_script_form():
     assert target_source(RunConfig.for_example("custom", target="-x^2")) == "(-x ** 2.0) + eps"  # from the tree
 
 
+# Custom data files in the shapes engine/data_file.py reads: a header, semicolons, quotes, CRLF, comments and a
+# blank line, columns chosen by name and by number; and bare numbers split by spaces.
+CSV_WITH_HEADER = ('# measured on Monday\r\n"time";"value";"other"\r\n-2;4.1;7\r\n\r\n-1.5;"2.2";8\r\n'
+                   '# a pause\r\n-0.5;0.3;9\r\n0;0.01;1\r\n1;1.2;2\r\n2.5;6.1;3\r\n')
+CSV_BARE = "1.5 2.25\n-1 1\n0.5   0.2\n3 9.1\n"
+
+
+def custom_configs(folder) -> list[RunConfig]:
+    """The custom example three ways: a typed target, and two data files (written into `folder`)."""
+    (folder / "header.csv").write_text(CSV_WITH_HEADER, newline="")
+    (folder / "bare.csv").write_text(CSV_BARE)
+    return [
+        RunConfig.for_example("custom", target="sin(x) * x + where(x > 0, x^2, -1)", epochs=6, noise=0.3,
+                              test_fraction=0.2),
+        RunConfig.for_example("custom", target="", data=str(folder / "header.csv"), x_col="time", y_col="3",
+                              epochs=5, noise=0.5, hidden="4", batch_size=2),
+        RunConfig.for_example("custom", target="", data=str(folder / "bare.csv"), epochs=5, optimizer="sgd",
+                              lr=0.01, momentum=0.5),
+    ]
+
+
+def test_the_csv_reader_in_a_script_makes_the_engines_data_bit_for_bit(tmp_path):
+    for config in custom_configs(tmp_path)[1:]:
+        namespace = {"np": np, "SEED": config.seed, "NOISE": config.noise}
+        exec("\n".join(data_lines(config)), namespace)
+        want = make_data(config)
+        assert np.array_equal(namespace["x"].astype(np.float32), want.x)
+        assert np.array_equal(np.asarray(namespace["y"], np.float64).astype(np.float32), want.y)
+    assert "X_COLUMN, Y_COLUMN = 0, 2" in code_script(custom_configs(tmp_path)[1])
+
+
 def test_scripts_train_to_the_autograd_backends_parameters_exactly(tmp_path):
-    configs = [config_of(example, flags) for example, flags in CONFIGS]
+    configs = [config_of(example, flags) for example, flags in CONFIGS] + custom_configs(tmp_path)
     paths = []
     for i, config in enumerate(configs):
         path = tmp_path / f"run{i}.py"
@@ -122,3 +153,18 @@ def test_many_seeds_are_refused_naming_the_seed_to_use():
     with pytest.raises(ConfigError, match="a script trains one model; use --seed S") as info:
         code_script(RunConfig.for_example("parabola-sigmoid", seeds=4, seed=2))
     assert info.value.field == "seeds" and "seeds 2..5" in str(info.value)
+
+
+def test_nothing_typed_becomes_code_in_the_script(tmp_path):
+    # A file name and header names built to break out of a string or a comment: each stays a string constant.
+    name = "evil'\"\"\"\n__import__('os').system('x')#.csv"
+    path = tmp_path / name
+    path.write_text("x)#,'''import os\n1,2\n2,3\n")
+    config = RunConfig.for_example("custom", target="", data=str(path), epochs=2)
+    tree = ast.parse(code_script(config))
+    assigned = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign)
+                for t in node.targets if isinstance(t, ast.Name)}
+    assert isinstance(assigned["DATA_FILE"], ast.Constant) and assigned["DATA_FILE"].value == str(path)
+    calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    assert "__import__" not in calls and not any(isinstance(n, ast.Import) and n.names[0].name == "os"
+                                                 for n in ast.walk(tree))
