@@ -51,3 +51,21 @@ def test_any_valid_float_round_trips_bit_for_bit(lr, x_min, x_max):
 @given(st.text(max_size=50))
 def test_any_text_is_a_toml_string_that_reads_back_unchanged(text):
     assert parse_config_text(f"s = {toml_string(text)}")["s"] == text
+
+
+def test_custom_runs_round_trip_exactly_a_typed_target_a_data_file_and_a_file_defined_example(tmp_path):
+    from engine import load_examples_file
+    from engine.examples import remove_added_examples
+
+    (tmp_path / "points.csv").write_text('time;h\\"x y\n0;1\n1;3\n2;5\n')  # a header with a backslash and a quote
+    typed = RunConfig.for_example("custom", target="where(x > 0, x^2, -x) / 3", noise=0.125, epochs=9)
+    data = RunConfig.for_example("custom", target="", data=str(tmp_path / "points.csv"), x_col="time",
+                                 y_col='h\\"x y')
+    assert round_trip(typed) == typed and round_trip(data) == data
+    (tmp_path / "mine.toml").write_text('[[example]]\nid = "damped-wave"\ntarget = "exp(-x^2 / 8) * sin(3 * x)"\n')
+    try:
+        load_examples_file(str(tmp_path / "mine.toml"))
+        wave = RunConfig.for_example("damped-wave", lr=0.007)
+        assert round_trip(wave) == wave
+    finally:
+        remove_added_examples()  # the registry is process-wide
