@@ -17,6 +17,7 @@ SECTIONS = {
     "warmup": lambda a: engine_rows.warmup_rows(),
     "memory": lambda a: engine_rows.memory_rows(),
     "ui": lambda a: app_rows.ui_rows(rounds=1 if a.quick else 3),
+    "seeds": lambda a: app_rows.seeds_rows(rounds=1 if a.quick else 3),
     "first-frame": lambda a: app_rows.first_frame_rows(rounds=1 if a.quick else 3),
     "traffic": lambda a: app_rows.traffic_rows(),
 }

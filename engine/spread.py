@@ -40,11 +40,17 @@ def member_band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"member values must be [members, points], got shape {values.shape}")
     if values.shape[1] == 0:
         return np.empty(0), np.empty(0)
-    clean = np.where(np.isfinite(values), values, np.nan)
+    finite = np.isfinite(values)
     lo_q, hi_q = band_quantiles(values.shape[0])
+    if finite.all():  # the usual case, and numpy's NaN-aware versions cost ~10x more: the plain ones
+        if (lo_q, hi_q) == (0.0, 1.0):
+            return values.min(axis=0), values.max(axis=0)
+        lo, hi = np.quantile(values, [lo_q, hi_q], axis=0)
+        return lo, hi
+    clean = np.where(finite, values, np.nan)
     with warnings.catch_warnings():  # a column where every member stopped is NaN, which is what we want
         warnings.simplefilter("ignore", RuntimeWarning)
-        if (lo_q, hi_q) == (0.0, 1.0):  # min and max: an order of magnitude cheaper than nanquantile
+        if (lo_q, hi_q) == (0.0, 1.0):
             return np.nanmin(clean, axis=0), np.nanmax(clean, axis=0)
         lo, hi = np.nanquantile(clean, [lo_q, hi_q], axis=0)
     return lo, hi
@@ -53,7 +59,10 @@ def member_band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def member_median(values: np.ndarray) -> np.ndarray:
     """The median along the members of `values` [K, N], over the finite members (NaN where none is)."""
     values = np.asarray(values, dtype=np.float64)
-    clean = np.where(np.isfinite(values), values, np.nan)
+    finite = np.isfinite(values)
+    if finite.all():
+        return np.median(values, axis=0)
+    clean = np.where(finite, values, np.nan)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return np.nanmedian(clean, axis=0)
