@@ -367,6 +367,9 @@ class NudgeApp(App[int]):
         # In a form field, + and - are typed into the field: keep them out of the footer there.
         if action == "lr" and isinstance(self.focused, Input):
             return False
+        # Over the race, the sweep or the runs table, the main screen's keys wait (their screens have their own).
+        if isinstance(self.screen, (RaceScreen, SweepScreen, RunsScreen)) and action not in ("quit", "help"):
+            return False
         return True
 
     def action_toggle_run(self) -> None:

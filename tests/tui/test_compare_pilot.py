@@ -165,3 +165,16 @@ async def test_w_sweeps_into_a_heatmap_the_cursor_shows_a_cell_and_enter_opens_i
         chosen = sweep._result.cell(1, 1)
         assert app.form.config.lr == chosen.lr and app.form.config.momentum == chosen.momentum
         assert app.session.config == app.form.config and status(app).startswith("ready")
+
+
+async def test_a_burst_of_closing_keys_closes_each_screen_once_and_main_screen_keys_wait_meanwhile():
+    app = make_app("linear-3x", epochs=10)
+    async with app.run_test() as pilot:
+        await pilot.press("space")
+        await finish_run(pilot)
+        await pilot.press("t", "enter", "t", "escape")  # enter closes the table; t reopens it, escape closes it
+        await pilot.pause()
+        assert app.is_running and len(app.screen_stack) == 1
+        await pilot.press("o", "space", "r", "escape", "escape")  # space waits under the race
+        await pilot.pause()
+        assert app.is_running and len(app.screen_stack) == 1 and app.runs.started == 1

@@ -44,6 +44,7 @@ class RaceScreen(ModalScreen[None]):
         self.reach = float("nan")
         self._last_draw = 0.0
         self._reach_shown = False
+        self.closing = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="race-body") as body:
@@ -69,6 +70,8 @@ class RaceScreen(ModalScreen[None]):
     def action_race(self) -> None:
         """Stop any racers still going and start all of them again with the rates in the fields."""
         self._stop_all()
+        if self.closing:
+            return
         try:
             lrs = {name: self.query_one(f"#race-lr-{name}", Input).value for name in RACERS}
             configs = race_configs(self.config, lrs)
@@ -142,7 +145,9 @@ class RaceScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self._stop_all()
-        self.dismiss(None)
+        if not self.closing:  # a burst of keys can ask twice before the screen is gone
+            self.closing = True
+            self.dismiss(None)
 
     def on_unmount(self) -> None:
         self._stop_all()

@@ -17,7 +17,7 @@ class RunsScreen(ModalScreen[int | None]):
     """Dismissed with the number of the run to load, or None."""
 
     BINDINGS = [
-        Binding("escape,t,q", "dismiss(None)", "Close"),
+        Binding("escape,t,q", "close", "Close"),
         Binding("p", "pin", "Pin / unpin"),
         Binding("delete,backspace", "delete", "Delete"),
     ]
@@ -26,6 +26,7 @@ class RunsScreen(ModalScreen[int | None]):
         super().__init__(**kwargs)
         self.runs = runs
         self.changed = False  # pins or rows changed: the charts redraw on close
+        self.closing = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="runs-body") as body:
@@ -62,7 +63,16 @@ class RunsScreen(ModalScreen[int | None]):
     def _load(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
-            self.dismiss(int(event.row_key.value))
+            self._close(int(event.row_key.value))
+
+    def action_close(self) -> None:
+        self._close(None)
+
+    def _close(self, number: int | None) -> None:
+        # A burst of keys (enter, then t) can ask twice before the screen is gone: the second would pop the app's.
+        if not self.closing:
+            self.closing = True
+            self.dismiss(number)
 
     def action_pin(self) -> None:
         record = self._selected()

@@ -52,6 +52,7 @@ class SweepScreen(ModalScreen[object]):
         self._result = None
         self._error = ""
         self._shown = False
+        self.closing = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sweep-body") as body:
@@ -111,9 +112,13 @@ class SweepScreen(ModalScreen[object]):
 
     @on(Heatmap.Opened)
     def _opened(self, event: Heatmap.Opened) -> None:
-        self.stop.set()
-        self.dismiss(event.cell)
+        self._close(event.cell)
 
     def action_close(self) -> None:
+        self._close(None)
+
+    def _close(self, cell) -> None:
         self.stop.set()
-        self.dismiss(None)
+        if not self.closing:  # a burst of keys can ask twice before the screen is gone
+            self.closing = True
+            self.dismiss(cell)
