@@ -78,6 +78,10 @@ def test_the_runs_table_after_three_runs_one_pinned(snap_compare, size):
         for record in pilot.app.runs.records:  # training times differ from run to run: fix them for the picture
             record.seconds = 0.25
         await pilot.press("t")
+        # A loaded machine lays the new screen out a few turns later: wait for its rows, then for idle.
+        await wait_for(pilot, lambda: len(pilot.app.screen.query("#runs-table")) == 1
+                       and pilot.app.screen.query_one("#runs-table").row_count == 3, what="the runs table")
+        await pilot.pause()
         await pilot.pause()
 
     assert snap_compare(app_for("parabola-sigmoid", epochs=30), terminal_size=size, run_before=three_runs)
