@@ -12,7 +12,7 @@ its model, and nothing here ever imports the app.
 """
 
 from .config import (ACTIVATIONS, BACKENDS, FIELDS, FIELDS_BY_NAME, OPTIMIZERS, QUOTE_LIMIT, SEEDS_FIELD, ConfigError,
-                     Field, RunConfig, quoted, shortened, shortened_path)
+                     Field, RunConfig, layered, quoted, shortened, shortened_path)
 from .config_file import load_config_file, read_config_file
 from .atomic import AtomicFile, WriteError, check_target, write_atomic
 from .config_toml import config_toml
@@ -45,7 +45,7 @@ from . import teaching
 __all__ = [
     "ACTIVATIONS", "BACKENDS", "FIELDS", "FIELDS_BY_NAME", "OPTIMIZERS", "QUOTE_LIMIT", "SEEDS_FIELD", "ConfigError",
     "Field",
-    "RunConfig", "quoted", "shortened", "shortened_path",
+    "RunConfig", "layered", "quoted", "shortened", "shortened_path",
     "load_config_file", "read_config_file",
     "AtomicFile", "WriteError", "check_target", "write_atomic", "config_toml", "MetricsText", "history_chunk",
     "metrics_format", "nudge_version", "code_script", "FRESH_OPTIMIZER", "load_weights", "weights_bytes",

@@ -710,6 +710,21 @@ def _custom_values(values: dict[str, Any], given: Mapping[str, Any], strict: boo
                 raise ConfigError(name, ["applies to a ", Ref("data"), " file only"])
 
 
+def layered(below: Mapping[str, Any], above: Mapping[str, Any]) -> dict[str, Any]:
+    """Settings given over others (flags over a config file's): `above` wins, and a custom example's target
+    given above replaces the data file below it (with its columns), a data file above replaces the target and
+    the range below it, as the two exclude each other."""
+    out = dict(below)
+    if "target" in above:
+        for name in ("data", "x_col", "y_col"):
+            out.pop(name, None)
+    if "data" in above:
+        for name in ("target", *DATA_DECIDES):
+            out.pop(name, None)
+    out.update(above)
+    return out
+
+
 def custom_eval_range(x_min: float, x_max: float) -> tuple[float, float]:
     """The range a custom example's fit is drawn over when none is set: the training range and 30% of its
     width on each side, so that extrapolation shows (-5..5 gives -8..8)."""

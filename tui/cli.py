@@ -19,7 +19,7 @@ import sys
 from typing import Any, Mapping, Sequence
 
 from engine import (BACKENDS, FIELDS, FIELDS_BY_NAME, QUOTE_LIMIT, ConfigError, RunConfig, all_examples,
-                    example_ids, load_config_file, load_examples_file, WriteError, nudge_version, quoted, shortened,
+                    example_ids, layered, load_config_file, load_examples_file, WriteError, nudge_version, quoted, shortened,
                     shortened_path)
 
 from .exit_codes import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
@@ -207,10 +207,8 @@ def config_from_args(args: argparse.Namespace, example_id: str | None) -> RunCon
         values.pop("example")
     if example_id is None:
         raise ConfigError("example", f"missing; choose one of: {', '.join(example_ids())}")
-    for name in [f.name for f in FIELDS] + ["seeds", "backend"]:
-        value = getattr(args, name, None)
-        if value is not None:
-            values[name] = value
+    flags = {name: getattr(args, name, None) for name in [f.name for f in FIELDS] + ["seeds", "backend"]}
+    values = layered(values, {name: value for name, value in flags.items() if value is not None})
     return RunConfig.for_example(example_id, strict=True, **values)
 
 

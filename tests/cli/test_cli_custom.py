@@ -92,3 +92,19 @@ def test_a_bad_examples_file_is_one_line(tmp_path, capsys):
     path.write_text('[[example]]\nid = "w"\ntarget = "y"\n')
     assert "--examples: " in refused(capsys, "--examples", str(path), "list")
     assert "example 1 (w): target: unknown name 'y' at column 1" in refused(capsys, "--examples", str(path), "list")
+
+
+def test_a_flag_replaces_the_config_files_target_or_data(tmp_path):
+    (tmp_path / "p.csv").write_text("1,2\n2,3\n3,5\n")
+    (tmp_path / "data.toml").write_text(f'example = "custom"\ndata = "{tmp_path / "p.csv"}"\n')
+    (tmp_path / "target.toml").write_text('example = "custom"\ntarget = "x^2"\nx_min = -2.0\n')
+    from tui.cli import build_parser, config_from_args
+
+    def config(*flags):
+        args = build_parser().parse_args(["run", *flags])
+        return config_from_args(args, None)
+
+    over_data = config("--config", str(tmp_path / "data.toml"), "--target", "abs(x)")
+    assert (over_data.target, over_data.data) == ("abs(x)", "")
+    over_target = config("--config", str(tmp_path / "target.toml"), "--data", str(tmp_path / "p.csv"))
+    assert (over_target.target, over_target.points, over_target.x_min) == ("", 3, 1.0)  # the file's range, not -2
