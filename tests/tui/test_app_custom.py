@@ -10,7 +10,7 @@ from tui_helpers import finish_run, make_app, status
 
 
 async def test_a_bad_target_is_refused_as_typed_and_a_good_one_trains():
-    app = make_app("custom", epochs=20, backend="autograd")
+    app = make_app("custom", epochs=5, hidden="4", backend="autograd")  # a short run of a small net: fast
     async with app.run_test(size=(120, 40)) as pilot:
         field = app.query_one("#in-target", Input)
         field.focus()
@@ -29,7 +29,7 @@ async def test_a_bad_target_is_refused_as_typed_and_a_good_one_trains():
         np.testing.assert_array_equal(app.fit_chart.data.y, (-np.linspace(-5, 5, 21) ** 2 + 3).astype(np.float32))
         await pilot.press("escape", "space")
         await finish_run(pilot)
-        assert status(app).startswith("finished  epoch 20/20")
+        assert status(app).startswith("finished  epoch 5/5")
         assert app.session.config.target == "-x^2 + 3"
 
 
