@@ -22,6 +22,7 @@ from engine import (BACKENDS, FIELDS, FIELDS_BY_NAME, QUOTE_LIMIT, ConfigError, 
                     example_ids, layered, load_config_file, load_examples_file, WriteError, nudge_version, quoted, shortened,
                     shortened_path)
 
+from .streams import say, silence_stdout
 from .exit_codes import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
 from .code_command import add_code_flags, cmd_code
 from .race_command import add_race_parser, cmd_race, race_settings
@@ -266,22 +267,6 @@ def _is_terminal(stream: Any) -> bool:
         return False
 
 
-def _say(line: str) -> None:
-    """One line on stderr, if stderr can take it."""
-    try:
-        print(line, file=sys.stderr, flush=True)
-    except (OSError, ValueError):
-        pass
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null, so whatever is left in its buffer does not fail again at exit."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
 def _flush_stdout() -> None:
     """Fail here, where it can be reported, rather than at interpreter exit (exit 120 and a traceback)."""
     if sys.stdout is not None:
@@ -302,12 +287,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # before a run has started: nothing to summarise
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader went away (`nudge list | head -1`)
-        _silence_stdout()
+        silence_stdout()
         return EXIT_BROKEN_PIPE
     except OSError as exc:  # the output cannot be written: a full disk, /dev/full, a device error
-        _silence_stdout()
+        silence_stdout()
         what = f"cannot use {shortened_path(exc.filename)!r}" if exc.filename else "cannot write the output"
-        _say(f"nudge: {what}: {exc.strerror or exc}")
+        say(f"nudge: {what}: {exc.strerror or exc}")
         return EXIT_FAILED
 
 
@@ -324,14 +309,14 @@ def _main(argv: list[str]) -> int:
             try:
                 files = run_files(args, config)
             except WriteError as exc:
-                _say(write_error_line(exc))
+                say(write_error_line(exc))
                 return EXIT_INVALID if exc.exists else EXIT_FAILED
             return cmd_run(config, args.format, args.log_every, explain=args.explain, files=files)
         if args.command == "code":
             try:
                 return cmd_code(config_from_args(args, args.example), args)
             except WriteError as exc:
-                _say(write_error_line(exc))
+                say(write_error_line(exc))
                 return EXIT_INVALID if exc.exists else EXIT_FAILED
         if args.command == "race":
             settings = race_settings(args)
@@ -344,16 +329,16 @@ def _main(argv: list[str]) -> int:
         if args.command == "serve":
             return cmd_serve(args, config)
     except ConfigError as exc:
-        _say(error_line(exc))
+        say(error_line(exc))
         return EXIT_INVALID
     problem = terminal_problem()
     if problem is not None:  # before Textual is imported: this check costs nothing
-        _say(f"nudge: {problem}")
+        say(f"nudge: {problem}")
         return EXIT_INVALID
     try:
         from .app import run_app
     except ImportError as exc:  # the app's dependencies are missing: the headless half still works
-        _say(f"nudge: the terminal app cannot start ({exc}); `nudge run` still works")
+        say(f"nudge: the terminal app cannot start ({exc}); `nudge run` still works")
         return EXIT_INVALID
     return run_app(config, mouse=not args.no_mouse)
 

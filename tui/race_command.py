@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import sys
 from typing import Callable
 
 from engine import RACERS, ConfigError, RaceResult, RunConfig, RunState, format_number, json_safe, quoted, run_race
 
+from .streams import say, silence_stdout, write
 from .exit_codes import EXIT_BROKEN_PIPE, EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK
 from .interruptible import run_interruptible
 
@@ -63,18 +62,6 @@ def race_settings(args: argparse.Namespace) -> tuple[dict, float | None]:
     return lrs, reach
 
 
-def _write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def _silence_stdout() -> None:
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
 def _optimizer(name: str) -> str:
     r = RACERS[name]
     return f"{r.optimizer}{f' momentum {r.momentum:g}' if r.momentum else ''}"
@@ -116,13 +103,13 @@ def cmd_race(config: RunConfig, lrs: dict, reach: float | None, fmt: str) -> int
     """Run the race and write it. ConfigError (nudge-3x, a bad learning rate) goes to the caller."""
     try:
         result, interrupted = run_interruptible(lambda stop: run_race(config, lrs, reach, stop))
-        _write(jsonl(result) if fmt == "jsonl" else text(config, result))
+        write(jsonl(result) if fmt == "jsonl" else text(config, result))
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
-        _silence_stdout()
-        print("nudge: interrupted again; output cut short", file=sys.stderr)
+        silence_stdout()
+        say("nudge: interrupted again; output cut short")
         return EXIT_INTERRUPTED
     if interrupted and result.status == RunState.STOPPED:
         return EXIT_INTERRUPTED

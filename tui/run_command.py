@@ -26,6 +26,7 @@ from engine import (FRESH_OPTIMIZER, Progress, RunConfig, RunController, RunStat
                     log_interval, log_lines, teaching)
 
 from .run_files import RunFiles
+from .streams import silence_stdout
 from .exit_codes import EXIT_BROKEN_PIPE, EXIT_DIVERGED, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 
 # Undrained metrics (numbers) before training waits for this writer: ~0.5 MB, at most a few tenths of a
@@ -38,14 +39,6 @@ STOP_WAIT_SECONDS = 5.0  # how long a failed writer waits for the training threa
 def _describe(exc: BaseException) -> str:
     text = str(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null, so nothing left in its buffer fails again at exit."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except OSError:
-        pass
 
 
 class _Writer:
@@ -187,7 +180,7 @@ def _stream(controller: RunController, config: RunConfig, fmt: str, log_every: i
         writer.close(result, explain)
     except BrokenPipeError:  # the reader went away (`nudge run ... | head`): stop training, quietly
         wind_down()
-        _silence_stdout()
+        silence_stdout()
         return EXIT_BROKEN_PIPE
     except OSError:  # the output cannot be written (a full disk, /dev/full, an I/O error): stop training,
         wind_down()  # then let the command's one rule for it (tui/cli.py main: one line, exit 1) report it
@@ -197,7 +190,7 @@ def _stream(controller: RunController, config: RunConfig, fmt: str, log_every: i
         raise
     except KeyboardInterrupt:
         wind_down()
-        _silence_stdout()
+        silence_stdout()
         print("nudge: interrupted again; output cut short", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - e.g. out of memory while writing the summary: one line, exit 1

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 import threading
 from typing import Callable
 
 from engine import (MAX_CELLS, ConfigError, RunConfig, RunState, SweepResult, format_number, json_safe, parse_axis,
                     parse_seed_range, run_sweep)
 
+from .streams import say, silence_stdout, write
 from .exit_codes import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_OK
 from .interruptible import run_interruptible
 
@@ -58,18 +57,6 @@ def sweep_axes(args: argparse.Namespace) -> dict:
             "momenta": (parse_axis(args.momentum_axis, log=False, name="momentum")
                         if args.momentum_axis is not None else None),
             "seeds": parse_seed_range(args.seed_range) if args.seed_range is not None else None}
-
-
-def _write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def _silence_stdout() -> None:
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
 
 
 def _axis_text(name: str, value) -> str:
@@ -128,7 +115,7 @@ def cmd_sweep(config: RunConfig, axes: dict, fmt: str) -> int:
         if not started.is_set():
             started.set()
             if fmt == "text":
-                _write(header)
+                write(header)
 
     try:
         result, interrupted = run_interruptible(lambda stop: run_sweep(config, **axes, stop=stop, progress=progress))
@@ -138,18 +125,18 @@ def cmd_sweep(config: RunConfig, axes: dict, fmt: str) -> int:
                     "status": str(result.status), "backend": result.backend,
                     "axes": {name: list(values) for name, values in result.axes},
                     "counts": {str(s): result.count(s) for s in RunState if result.count(s)}}
-            _write("\n".join(lines + [json.dumps(json_safe(done))]) + "\n")
+            write("\n".join(lines + [json.dumps(json_safe(done))]) + "\n")
         elif fmt == "csv":
             rows = ["lr,momentum,seed,status,loss,epochs"]
             rows += [f"{c.lr!r},{c.momentum!r},{c.seed},{c.status},{c.loss!r},{c.epochs}" for c in result.cells]
-            _write("\n".join(rows) + "\n")
+            write("\n".join(rows) + "\n")
         else:
-            _write(("" if started.is_set() else header) + table(result) + summary(result))
+            write(("" if started.is_set() else header) + table(result) + summary(result))
     except BrokenPipeError:  # the reader went away (`nudge sweep ... | head`)
-        _silence_stdout()
+        silence_stdout()
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
-        _silence_stdout()
-        print("nudge: interrupted again; output cut short", file=sys.stderr)
+        silence_stdout()
+        say("nudge: interrupted again; output cut short")
         return EXIT_INTERRUPTED
     return EXIT_INTERRUPTED if interrupted and result.status == RunState.STOPPED else EXIT_OK

@@ -57,7 +57,7 @@ def test_an_os_error_from_anywhere_below_main_is_one_line(monkeypatch, capsys, e
         raise error
 
     monkeypatch.setattr(tui.cli, "cmd_run", raising)  # whatever `nudge run` calls that raises
-    monkeypatch.setattr(tui.cli, "_silence_stdout", lambda: None)  # keep pytest's own stdout
+    monkeypatch.setattr(tui.cli, "silence_stdout", lambda: None)  # keep pytest's own stdout
     assert tui.cli.main(["run", "linear-3x"]) == EXIT_FAILED
     err = capsys.readouterr().err
     assert err.startswith(expected) and len(err.splitlines()) == 1 and len(err) < 300
@@ -68,6 +68,6 @@ def test_a_broken_pipe_below_main_is_still_141_and_silent(monkeypatch, capsys):
         raise BrokenPipeError(errno.EPIPE, "Broken pipe")
 
     monkeypatch.setattr(tui.cli, "cmd_run", raising)
-    monkeypatch.setattr(tui.cli, "_silence_stdout", lambda: None)  # keep pytest's own stdout
+    monkeypatch.setattr(tui.cli, "silence_stdout", lambda: None)  # keep pytest's own stdout
     assert tui.cli.main(["run", "linear-3x"]) == 141
     assert capsys.readouterr().err == ""

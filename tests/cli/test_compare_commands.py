@@ -128,7 +128,7 @@ def test_a_reader_that_went_away_is_141_and_silent(monkeypatch, capsys, module, 
     def broken(_text):
         raise BrokenPipeError(errno.EPIPE, "Broken pipe")
 
-    monkeypatch.setattr(module, "_write", broken)
-    monkeypatch.setattr(module, "_silence_stdout", lambda: None)  # keep pytest's own stdout
+    monkeypatch.setattr(module, "write", broken)
+    monkeypatch.setattr(module, "silence_stdout", lambda: None)  # keep pytest's own stdout
     assert tui.cli.main([*args, "--epochs", "3"]) == 141
     assert capsys.readouterr().err == ""
