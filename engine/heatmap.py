@@ -3,8 +3,11 @@ the example's own setting, and what a cell's numbers say.
 
 Final losses of a learning-rate sweep span orders of magnitude (0.001 where the net fits, 78 where it stays
 flat, 1e30 just before it blows up), so the colour follows log10 of the loss, cut into HEAT_BINS equal steps
-between the lowest and the highest finite loss of the grid. A cell that diverged (or whose loss is not a
-finite number) gets no bin (-1): the view marks it apart instead of colouring it as the worst loss.
+between the lowest finite loss of the grid and the highest, but at most a decade above the 90th percentile:
+without that cap, a few cells that nearly blew up (2.4e6 beside losses of 48 to 230) stretch the scale so
+far that every other cell gets the lowest colour, and the grid shows nothing. Losses above the cap share the
+top bin (a legend label is a bin's lowest loss). A cell that diverged (or whose loss is not a finite number)
+gets no bin (-1): the view marks it apart instead of colouring it as the worst loss.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from .report import format_number
 from .states import RunState
 
 HEAT_BINS = 8
+CAP_QUANTILE = 0.9  # the top of the colour scale: at most CAP_DECADES above this quantile of the finite losses
+CAP_DECADES = 1.0
 
 
 @dataclass(frozen=True)
@@ -33,13 +38,15 @@ class HeatScale:
 
 
 def heat_scale(losses: np.ndarray, diverged: np.ndarray | None = None, bins: int = HEAT_BINS) -> HeatScale | None:
-    """The log colour scale for a grid of final losses (diverged cells left out); None when no cell has a finite
-    positive loss. A grid whose losses are all equal gets a scale one decade wide around them."""
+    """The log colour scale for a grid of final losses (diverged cells left out), capped a decade above the 90th
+    percentile; None when no cell has a finite positive loss. A grid whose losses are all equal gets a scale one decade wide around them."""
     values = _usable(losses, diverged)
     finite = values[np.isfinite(values)]
     if not len(finite):
         return None
-    low, high = float(np.log10(finite.min())), float(np.log10(finite.max()))
+    top = float(np.quantile(finite, CAP_QUANTILE, method="higher"))  # a loss of the grid, not an interpolation
+    low = float(np.log10(finite.min()))
+    high = min(float(np.log10(finite.max())), float(np.log10(top)) + CAP_DECADES)
     if high - low < 1e-9:
         low, high = low - 0.5, high + 0.5
     return HeatScale(low, high, bins)

@@ -16,6 +16,20 @@ def test_bins_follow_log10_of_the_loss_from_the_lowest_to_the_highest_finite_los
     assert heat_bins(losses, scale).tolist() == [[0, 1], [2, HEAT_BINS - 1]]
 
 
+def test_a_few_near_blow_ups_do_not_wash_out_the_rest_of_the_grid():
+    # 144 cells: 130 spread from 48 to 230 (the seed's sigmoid net after a short run), 14 from 2.4e3 to 2.4e6.
+    # Scaled to the maximum, all 130 would share one or two bins; the top is capped a decade above the 90th
+    # percentile (the 130th loss, 230), so they spread over the bins and the 14 share the top one.
+    calm = np.geomspace(48.0, 230.0, 130)
+    wild = np.geomspace(2.4e3, 2.4e6, 14)
+    losses = np.concatenate([calm, wild]).reshape(12, 12)
+    scale = heat_scale(losses)
+    assert scale.low == pytest.approx(math.log10(48.0)) and scale.high == pytest.approx(math.log10(2300.0))
+    bins = heat_bins(losses, scale).ravel()
+    assert len(set(bins[:130].tolist())) >= 4  # the calm cells are told apart
+    assert (bins[130:] == HEAT_BINS - 1).all()
+
+
 def test_diverged_cells_and_losses_without_a_log_get_no_bin_and_do_not_stretch_the_scale():
     losses = np.array([[1.0, 10.0, 1e30, np.nan, np.inf, 0.0]])
     diverged = np.array([[False, False, True, False, False, False]])
