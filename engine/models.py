@@ -123,6 +123,28 @@ def activate(name: str, z: np.ndarray) -> np.ndarray:
     return z
 
 
+def predict_members(flats: np.ndarray, sizes: Sequence[int], activations: Sequence[str],
+                    xs: np.ndarray) -> np.ndarray:
+    """predict() for K members at once, [K, len(xs)]: one batched matmul a layer instead of K small ones (the fit
+    chart redraws 64 members' curves several times a second; one by one they cost 2.2 ms a frame). Its sums may
+    run in another order than predict()'s, so a value can differ from it in float64's last bits: for drawing."""
+    flats = np.asarray(flats)
+    k = flats.shape[0]
+    h = np.repeat(np.asarray(xs, dtype=np.float64).reshape(1, -1, 1), k, axis=0)
+    offset = 0
+    for i in range(len(sizes) - 1):
+        n_in, n_out = sizes[i], sizes[i + 1]
+        w = np.asarray(flats[:, offset:offset + n_in * n_out], np.float64).reshape(k, n_out, n_in)
+        offset += n_in * n_out
+        b = np.asarray(flats[:, offset:offset + n_out], np.float64)
+        offset += n_out
+        h = h @ w.transpose(0, 2, 1) + b[:, None, :]
+        if i < len(sizes) - 2:
+            h = activate(activations[i], h)
+    with np.errstate(all="ignore"):
+        return h[:, :, 0]
+
+
 def predict(flat: np.ndarray, sizes: Sequence[int], activations: Sequence[str], xs: np.ndarray) -> np.ndarray:
     """The network's output at each x, from a flat parameter vector: no torch, no gradients."""
     h = np.asarray(xs, dtype=np.float64).reshape(-1, 1)

@@ -23,7 +23,7 @@ import numpy as np
 from ..config import RunConfig
 from ..data import Dataset, held_out, make_data, split
 from ..metrics import MetricChunk, median_loss
-from ..models import activate, predict, split_params
+from ..models import activate, predict, predict_members, split_params
 from ..states import MemberStatus
 
 # A loss this many times the starting loss (or non-finite) means the run blew up. Healthy runs of the seed's
@@ -230,7 +230,7 @@ class Learner:
         """Each member's predictions at xs, [K, len(xs)]: numpy only, no gradients touched."""
         flat = self.flat_params() if flat is None else flat
         c = self.config
-        return np.stack([predict(flat[k], c.layer_sizes, c.activations, xs) for k in range(len(flat))])
+        return predict_members(flat, c.layer_sizes, c.activations, xs)
 
     def initial_losses(self) -> list[float]:
         """Each member's loss before training (numpy, float64), which scales its divergence limit and nothing

@@ -5,6 +5,8 @@ import pytest
 
 from engine import RunConfig, RunController, make_data
 from engine.examples import EXAMPLES
+from engine.layout import param_count
+from engine.models import predict, predict_members
 
 
 def run(example, **overrides):
@@ -109,3 +111,18 @@ def test_the_nudge_learners_numbers_agree_row_loss_status_and_params():
     assert result.params[0][0] == history.last("next_weight")
     assert result.params[0][0] == history.last("weight") - 100.0 or result.params[0][0] == history.last("weight") + 100.0
     assert result.last["weight"] == history.last("weight")
+
+
+@pytest.mark.parametrize("sizes, acts", [((1, 10, 10, 1), ("relu", "relu")), ((1, 5, 5, 1), ("sigmoid", "relu")),
+                                         ((1, 1), ()), ((1, 16, 16, 1), ("tanh", "tanh"))])
+def test_members_predicted_at_once_equal_each_member_predicted_alone(sizes, acts):
+    # predict_members takes each layer's sums in one batched matmul, predict one member's at a time; the order of
+    # a sum of at most 16 float64 products may differ, so the two may part by a few float64 ulps of the largest
+    # term: 16 terms x 2**-52 relative, bounded here by 1e-12 of the outputs' size (weights and x of order 1-10).
+    rng = np.random.default_rng(7)
+    flats = rng.normal(size=(9, param_count(sizes))).astype(np.float32)
+    xs = np.linspace(-10, 10, 57)
+    each = np.stack([predict(f, sizes, acts, xs) for f in flats])
+    together = predict_members(flats, sizes, acts, xs)
+    assert together.shape == (9, 57)
+    np.testing.assert_allclose(together, each, rtol=0, atol=1e-12 * max(1.0, float(np.abs(each).max())))
