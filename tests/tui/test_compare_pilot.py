@@ -86,6 +86,21 @@ async def test_the_runs_table_lists_every_run_and_enter_loads_a_runs_settings_in
         assert app.form.text("lr") == "0.02" and status(app).startswith("ready")
 
 
+async def test_an_open_runs_table_shows_a_run_that_ends_meanwhile():
+    app = make_app("linear-3x", epochs=20)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")  # a paused run, one epoch in
+        await wait_for(pilot, lambda: app.session.controller is not None and app.session.controller.epoch == 1,
+                       what="the first epoch")
+        await pilot.press("t")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.get_row_at(0)[-1] == "running"
+        app.action_toggle_run()  # resumed from here, while the table stays open
+        await wait_for(pilot, lambda: table.get_row_at(0)[-1] == "completed", what="the row to show the run's end")
+        assert table.get_row_at(0)[4] == "20/20"
+
+
 async def test_delete_removes_a_run_from_the_table():
     app = make_app("linear-3x", epochs=10)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -52,6 +52,10 @@ class RunsScreen(ModalScreen[int | None]):
         if table.row_count:
             table.move_cursor(row=min(keep_row, table.row_count - 1))
 
+    def refill(self) -> None:
+        """Show the runs' rows anew (a run listed here ended or changed state while the table was open)."""
+        self._fill(self.query_one(DataTable).cursor_row)
+
     def _selected(self) -> RunRecord | None:
         table = self.query_one(DataTable)
         if not table.row_count:
