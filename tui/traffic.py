@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from typing import Mapping
 
-#: Bytes one chart cell costs per repaint, measured on nudge's charts (after `compact_ansi`):
+#: Bytes one chart cell costs per repaint, measured on nudge's charts (after `ansi_text`):
 #: colour codes are longer the more colours the terminal has.
 BYTES_PER_CELL = {"truecolor": 4.3, "256": 3.4, "standard": 2.5, "windows": 2.5}
 DEFAULT_BYTES_PER_CELL = 3.4

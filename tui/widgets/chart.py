@@ -9,12 +9,12 @@ from __future__ import annotations
 import time
 
 from textual import events
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.containers import Vertical
 from textual.color import Color
 from textual_plotext import PlotextPlot
 
-from ..ansi import compact_ansi
+from ..ansi import ansi_text
 from ..presets import MARKERS
 from ..series import format_tick, nice_ticks
 
@@ -44,16 +44,6 @@ class Chart(PlotextPlot):
         self.draws = 0  # how many times the plot was rebuilt (tests and benchmarks read it)
         self.build_seconds = 0.0  # how long the last plotext build (the render) took
         self._title = ""
-        build = self.plt.build
-
-        def compact_build() -> str:  # textual-plotext's render() calls this
-            started = time.perf_counter()
-            try:
-                return compact_ansi(build())
-            finally:
-                self.build_seconds = time.perf_counter() - started
-
-        self.plt.build = compact_build
 
     @property
     def title(self) -> str:
@@ -106,6 +96,18 @@ class Chart(PlotextPlot):
         self.draws += 1
         self.refresh()
         return True
+
+    def render(self) -> RenderResult:
+        # PlotextPlot.render, with plotext's output read by `ansi_text` instead of rich's general decoder.
+        plot = self.plt
+        plot.plotsize(self.size.width, self.size.height)
+        plot._set_size(self.size.width, self.size.height)  # as PlotextPlot does: plotsize alone misses resizes
+        plot.theme(self._get_plotext_theme_name(self.app.theme))
+        started = time.perf_counter()
+        try:
+            return ansi_text(plot.build())
+        finally:
+            self.build_seconds = time.perf_counter() - started
 
     def range_axes(self, plt, x_min: float, x_max: float, limits: tuple[float, float]) -> None:
         """x from x_min to x_max and y within `limits`, with round ticks for this chart's size."""
