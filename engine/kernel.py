@@ -50,7 +50,7 @@ import threading
 
 import numpy as np
 
-from .kernel_threads import cores, run_spread
+from .kernel_threads import cores, run_pulled
 from .layout import param_count
 
 ACT_CODES = {"identity": 0, "relu": 1, "sigmoid": 2, "tanh": 3, "leaky_relu": 4}
@@ -1037,8 +1037,8 @@ def train(params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum,
     if K == 1:
         _compiled("scalar")(np.zeros(1, np.int64), *args)
         return
-    # Stopped members are skipped; the rest are dealt to one thread per core, this thread running the first
-    # group itself. Threads rather than numba.prange: same spread, no second (parallel) compilation, no
+    # Stopped members are skipped; the rest are trained on one thread per core, this thread among them.
+    # Threads rather than numba.prange: same spread, no second (parallel) compilation, no
     # threading layer.
     stopped = active == 0
     losses[stopped, :epochs] = np.nan
@@ -1048,15 +1048,13 @@ def train(params, state, steps, active, sizes, acts, X, Y, epochs, lr, momentum,
         return
     if lane_scratch_bytes(sizes, N) > LANE_SCRATCH_LIMIT:
         # A large net: member by member on the scalar kernel (same results, bit for bit).
-        n = min(len(members), cores())
-        run_spread(_compiled("scalar"), [np.ascontiguousarray(members[i::n]) for i in range(n)], *args)
+        run_pulled(_compiled("scalar"), [members[i:i + 1] for i in range(len(members))], *args)
         return
     kernel = _compiled("lanes")
     # Packed into blocks of up to _LANES, at least one block per core (a block costs about what one member
-    # alone does, however full), filled evenly; the blocks are dealt to the threads.
+    # alone does, however full), filled evenly; each thread takes the next block in order as it finishes one.
     n_blocks = max(-(-len(members) // _LANES), min(len(members), cores()))
     blocks = np.full((n_blocks, _LANES), -1, np.int64)  # the member in each lane; -1 leaves it idle
     for i, chunk in enumerate(np.array_split(members, n_blocks)):
         blocks[i, :len(chunk)] = chunk
-    n = min(n_blocks, cores())
-    run_spread(kernel, [np.ascontiguousarray(blocks[i::n]) for i in range(n)], *args)
+    run_pulled(kernel, [blocks[i:i + 1] for i in range(n_blocks)], *args)

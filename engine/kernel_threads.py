@@ -38,3 +38,28 @@ def run_spread(func: Callable[..., Any], firsts: Sequence[Any], *args: Any) -> N
     func(firsts[0], *args)
     for future in futures:
         future.result()
+
+
+def run_pulled(func: Callable[..., Any], items: Sequence[Any], *args: Any) -> None:
+    """`func(item, *args)` for every item, on up to one thread per core, each thread taking the next item in
+    order when it has finished its last: items of unequal cost (a sweep's slow blocks) keep every core busy
+    to the end, where dealing them out in turn left one core idle while the other finished. Put the costliest
+    first. Returns when all have; an exception in any is raised here."""
+    if not items:
+        return
+    pending = iter(items)
+    lock = threading.Lock()
+
+    def drain(_: int, *args: Any) -> None:
+        while True:
+            with lock:
+                item = next(pending, _DONE)
+            if item is _DONE:
+                return
+            func(item, *args)
+
+    run_spread(drain, range(min(len(items), cores())), *args)
+
+
+_DONE = object()
+

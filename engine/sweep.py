@@ -244,8 +244,9 @@ def _kernel_sweep(config, axes, points, stop, progress) -> SweepResult:
     # Members in order of momentum, not in grid order: a lockstep block runs at its slowest lane's pace, and
     # the slow lanes are those whose momentum buffer gets stuck on a subnormal float (a dead unit's buffer
     # decays by `momentum` each step; past 0.5 the smallest subnormal times it rounds back to itself, and
-    # arithmetic on subnormals is ~100x slower on x86), so grouping them keeps the other blocks fast.
-    order = sorted(range(len(points)), key=lambda k: (points[k][1], points[k][2], points[k][0]))
+    # arithmetic on subnormals is ~100x slower on x86), so grouping them keeps the other blocks fast. Highest
+    # momentum first: the threads take blocks in order, so the slowest starts first and the rest fill around it.
+    order = sorted(range(len(points)), key=lambda k: (-points[k][1], points[k][2], points[k][0]))
     members = [points[k] for k in order]
     learner = KernelLearner(cell_config, seeds=[s for _, _, s in members], own_limits=True)
     learner.lr = np.array([lr for lr, _, _ in members], np.float64)
