@@ -277,6 +277,30 @@ def band_series(x: np.ndarray, low: np.ndarray, high: np.ndarray, budget: int, *
     return x[starts], np.minimum.reduceat(low, starts), np.maximum.reduceat(high, starts)
 
 
+def band_columns(x: np.ndarray, low: np.ndarray, high: np.ndarray, x_min: float, x_max: float,
+                 columns: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A band's edges at `columns` evenly spaced x positions from x_min to x_max, so that drawn on a chart at
+    most `columns` wide every character column in the band's stretch gets its own up-and-down stroke (a band
+    with fewer points than the chart has columns left blank columns in it). Each position keeps the lowest
+    low and highest high of the points nearest it; a position no point falls on takes the straight line
+    between its neighbours. Positions outside the points' x range, and points outside x_min..x_max, go."""
+    x, low, high = (np.asarray(a, dtype=np.float64) for a in (x, low, high))
+    keep = np.isfinite(x) & np.isfinite(low) & np.isfinite(high) & (x >= x_min) & (x <= x_max)
+    x, low, high = x[keep], low[keep], high[keep]
+    if not len(x) or columns < 2 or not x_max > x_min:
+        return x, low, high
+    step = (x_max - x_min) / (columns - 1)
+    at = np.rint((x - x_min) / step).astype(np.int64)
+    order = np.argsort(at, kind="stable")
+    at, low, high = at[order], low[order], high[order]
+    starts = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
+    taken = at[starts]
+    positions = np.arange(taken[0], taken[-1] + 1)
+    lo = np.interp(positions, taken, np.minimum.reduceat(low, starts))
+    hi = np.interp(positions, taken, np.maximum.reduceat(high, starts))
+    return x_min + positions * step, lo, hi
+
+
 def zigzag(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One line that runs up and down between `low` and `high` at each x: drawn with a block marker it fills
     the band at the cost of a single line (plotext's own fill costs ~40x more)."""

@@ -1,6 +1,7 @@
 """Numbers behind the charts: downsampling, EMA smoothing, log10 of the loss, axis ticks, limits."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -211,3 +212,48 @@ def test_the_zigzag_runs_up_at_one_x_and_down_at_the_next_so_it_fills_the_band()
 
     zx, zy = zigzag(np.array([0.0, 1.0, 2.0]), np.array([1.0, 1.0, 1.0]), np.array([5.0, 6.0, 7.0]))
     assert zx.tolist() == [0, 0, 1, 1, 2, 2] and zy.tolist() == [1, 5, 6, 1, 1, 7]
+
+
+def test_band_columns_puts_a_position_on_every_column_and_keeps_each_ones_extremes():
+    from tui.series import band_columns
+
+    x = np.array([0.0, 0.4, 10.0])  # 0 and 0.4 share the first of 11 positions; 10 is the last
+    bx, bl, bh = band_columns(x, np.array([1.0, 0.5, 1.0]), np.array([2.0, 3.0, 4.0]), 0.0, 10.0, 11)
+    assert bx.tolist() == [float(i) for i in range(11)]
+    assert (bl[0], bh[0]) == (0.5, 3.0)  # the lowest low and highest high of the points nearest it
+    assert bh[5] == pytest.approx(3.5)  # between points: the straight line from its neighbours
+    assert (bl[-1], bh[-1]) == (1.0, 4.0)
+
+
+def test_band_columns_drops_what_lies_outside_the_axis_and_what_is_not_finite():
+    from tui.series import band_columns
+
+    bx, bl, bh = band_columns(np.array([-5.0, 2.0, 3.0, 4.0, 50.0]), np.array([0.0, 1.0, np.nan, 1.0, 0.0]),
+                              np.ones(5) * 2, 0.0, 10.0, 11)
+    assert bx.tolist() == [2.0, 3.0, 4.0]  # only the stretch the finite points inside the axis span
+    assert bl.tolist() == [1.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("width", [46, 76, 116, 156])
+def test_a_band_drawn_by_plotext_has_no_blank_column(width):
+    """The charts' widths at 80, 120, 160 and 200 columns. A band of fewer points than the canvas has columns
+    (the charts once gave it one per column of `Chart.budget`, a guess at the canvas) left blank stripes."""
+    from textual_plotext.plot import Plot
+
+    from tui.series import band_columns, zigzag
+    from tui.widgets.chart import Y_AXIS_COLUMNS
+
+    x = np.linspace(0.0, 2000.0, width - Y_AXIS_COLUMNS)  # the points the budget gave the band
+    plot = Plot()
+    plot.plotsize(width, 12)
+    plot._set_size(width, 12)  # as the Chart widget does: plotsize alone stops at this terminal's width
+    plot.xlim(0, 2000)
+    plot.ylim(0, 10)
+    plot.yticks([0, 10], ["0", "10"])
+    plot.plot(*(a.tolist() for a in zigzag(*band_columns(x, np.full(len(x), 2.0), np.full(len(x), 8.0), 0, 2000,
+                                                         width))), marker="sd")
+    rows = [line for line in plot.build().split("\n") if "█" in line]
+    rows = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in rows]
+    middle = rows[len(rows) // 2]
+    stroke = middle[middle.index("█"):middle.rindex("█") + 1]
+    assert " " not in stroke and len(stroke) >= width - 8

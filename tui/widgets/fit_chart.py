@@ -9,7 +9,7 @@ import numpy as np
 
 from engine import RunConfig, band_rule, curve_spread, eval_grid, held_out, make_data, MAX_FAINT
 
-from ..series import clip_curve, downsample, fit_limits, zigzag
+from ..series import band_columns, clip_curve, downsample, fit_limits, zigzag
 from . import palette
 from .chart import Chart
 
@@ -89,7 +89,9 @@ class FitChart(Chart):
         if prediction is not None and len(prediction):
             spread = curve_spread(prediction)
             if spread.banded:  # many members: their band, shaded under the median
-                bx, by = zigzag(grid, clip_curve(spread.low, limits), clip_curve(spread.high, limits))
+                band = band_columns(grid, clip_curve(spread.low, limits), clip_curve(spread.high, limits),
+                                    c.eval_min, c.eval_max, self.columns)
+                bx, by = zigzag(*band)  # a stroke for each column
                 keep = np.isfinite(by)
                 plt.plot(bx[keep].tolist(), by[keep].tolist(), marker="sd", color=palette.BAND)
             for member in spread.faint:  # a few members: each one's curve, faint

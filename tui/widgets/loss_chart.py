@@ -8,7 +8,8 @@ import numpy as np
 from engine import Change, History, PinnedLine, band_rule, format_number
 
 from ..markup import escape
-from ..series import LossView, band_series, format_count, int_ticks, loss_axis, loss_view, smoothing_span, zigzag
+from ..series import (LossView, band_columns, band_series, format_count, int_ticks, loss_axis, loss_view,
+                      smoothing_span, zigzag)
 from . import palette
 from .chart import Chart
 
@@ -103,8 +104,8 @@ class LossChart(Chart):
         history = self.history
         if history is None or self.members < 2 or not len(history.column("loss_low")):
             return None
-        band = band_series(history.epoch, history.column("loss_low"), history.column("loss_high"), self.budget,
-                           log=self.log_scale)
+        band = band_series(history.epoch, history.column("loss_low"), history.column("loss_high"),
+                           4 * self.columns, log=self.log_scale)
         return band if len(band[0]) else None
 
     def _note(self, plt, text: str) -> None:
@@ -136,8 +137,8 @@ class LossChart(Chart):
                             "nothing finite to draw")
             return
         band = self._band()
-        if band is not None:  # under every line: the spread of the members
-            bx, by = zigzag(*band)
+        if band is not None:  # under every line: the spread of the members, a stroke for each column
+            bx, by = zigzag(*band_columns(*band, 0, right, self.columns))
             plt.plot(bx.tolist(), by.tolist(), marker="sd", color=palette.BAND)
             view.ylim, view.yticks, view.ylabels = loss_axis(np.concatenate([view.y, band[1], band[2]]),
                                                              log=self.log_scale, rows=self.rows)
