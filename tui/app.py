@@ -359,7 +359,8 @@ class NudgeApp(App[int]):
 
     def _explain_form_errors(self) -> None:
         errors = self.form.errors
-        first = next(iter(errors.values()), "the form has an invalid value")
+        first = next(iter(errors.values()), "the data file is still being read" if self.form.reading
+                     else "the form has an invalid value")
         self.notify(first, title="Cannot start: fix the form", severity="error")
         self.form.focus_first_error()
 

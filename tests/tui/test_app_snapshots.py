@@ -112,3 +112,22 @@ def test_the_custom_entry_with_a_mistake_typed(snap_compare, size):
         await pilot.pause()
 
     assert snap_compare(app_for("custom"), terminal_size=size, run_before=type_a_mistake)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_custom_entry_with_a_data_file_typed(snap_compare, size, tmp_path, monkeypatch):
+    # x from, x to and points show the file's range and rows, marked as the file's; the fit draws its points.
+    (tmp_path / "points.csv").write_text("x,y\n-2,4\n-1,1\n0,0\n1,1\n2,4\n3,9\n")
+    monkeypatch.chdir(tmp_path)  # the form shows the path as typed: relative, the same on every machine
+
+    async def type_a_file(pilot):
+        for name, text in (("target", ""), ("data", "points.csv")):
+            field = pilot.app.query_one(f"#in-{name}")
+            field.value = text
+            field.focus()
+            await pilot.press("enter")
+        await wait_for(pilot, lambda: not pilot.app.form.reading, what="the data file to be read")
+        await pilot.press("escape")
+        await pilot.pause()
+
+    assert snap_compare(app_for("custom"), terminal_size=size, run_before=type_a_file)

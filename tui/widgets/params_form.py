@@ -2,7 +2,9 @@
 
 Every value goes through the engine's own `Field.parse` and `RunConfig.with_values`, so the form says
 exactly what the CLI would. Learning rate and momentum can change mid-run (on Enter or on leaving the
-field); the other fields apply at the next start.
+field); the other fields apply at the next start. With a data file (the custom example), the rows the file
+decides show what it holds, read off the UI thread (data_file_reader.py), and cannot be edited until the
+data field is cleared.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
-from engine import ACTIVATIONS, FIELDS, OPTIMIZERS, SEEDS_FIELD, ConfigError, Field, RunConfig
+from engine import ACTIVATIONS, FIELDS, OPTIMIZERS, SEEDS_FIELD, ConfigError, DataFile, Field, RunConfig
 
 from ..markup import escape
+from .data_file_reader import DataFileReader
 
 #: Fields a running model takes without a reset.
 LIVE_FIELDS = ("lr", "momentum")
@@ -28,6 +31,9 @@ LIVE_FIELDS = ("lr", "momentum")
 #: The form's rows: the engine's field table, with seeds after seed.
 FORM_FIELDS: tuple[Field, ...] = tuple(g for f in FIELDS for g in ((f, SEEDS_FIELD) if f.name == "seed" else (f,)))
 FORM_FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FORM_FIELDS}
+
+#: With a data file, the engine takes these from the file (RunConfig.with_values): their rows show the file's.
+FILE_DECIDES = ("x_min", "x_max", "points")
 
 _SUGGESTIONS = {
     "optimizer": list(OPTIMIZERS),
@@ -56,6 +62,12 @@ class FieldRow(Vertical):
     @property
     def input(self) -> Input:
         return self.query_one(Input)
+
+    def show_from_file(self, on: bool) -> None:
+        """Mark the row as the data file's (it cannot be edited then), or give it back."""
+        self.set_class(on, "-from-file")
+        self.input.disabled = on
+        self.query_one(".field-label", Label).update(f"{self.field.label} (file)" if on else self.field.label)
 
     def show_error(self, message: str | None) -> None:
         self.set_class(bool(message), "-invalid")
@@ -88,6 +100,9 @@ class ParamsForm(Vertical):
     class Leave(Message):
         """Escape: the person wants out of the form."""
 
+    class _FileRead(Message):
+        """The data file reader finished a file (posted from its thread)."""
+
     def __init__(self, config: RunConfig, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.base = config
@@ -95,6 +110,10 @@ class ParamsForm(Vertical):
         self.errors: dict[str, str] = {}
         self.pending: list[str] = []  # fields that differ from the run in progress
         self.running = False
+        self.reading = False  # the data file is being read: no config until it is
+        self._reading_confirmed = True
+        self._before_file: dict[str, str] | None = None  # FILE_DECIDES rows as they were before a file took them
+        self._reader = DataFileReader(lambda: self.post_message(self._FileRead()))
         self.border_title = "Hyperparameters"
 
     def compose(self) -> ComposeResult:
@@ -114,6 +133,9 @@ class ParamsForm(Vertical):
     def load(self, config: RunConfig) -> None:
         """Show this config's fields, filled with its values."""
         self.base = config
+        self._before_file = None  # with a data file in this config, clearing the field keeps the file's range
+        if config.data and not config.target:
+            self._reader.know(config)
         relevant = {f.name for f in FORM_FIELDS if f.applies_to(config.example)}
         for name, row in self._rows().items():
             row.display = name in relevant
@@ -136,15 +158,30 @@ class ParamsForm(Vertical):
     def validate(self, confirmed: bool = True) -> RunConfig | None:
         """Check every shown field with the engine, then the whole config; show the messages."""
         rows = {name: row for name, row in self._rows().items() if row.display}
+        from_file = self._follow_data_field(rows)
         parsed: dict[str, Any] = {}
         errors: dict[str, str] = {}
         for name, row in rows.items():
+            if from_file and name in FILE_DECIDES:
+                continue
             try:
                 parsed[name] = row.field.parse(row.input.value)
             except ConfigError as exc:
                 errors[name] = exc.message("form")
+        self.reading = False
+        if from_file:
+            data = None
+            if not errors.keys() & {"data", "x_col", "y_col"}:
+                result = self._reader.result(parsed["data"], parsed["x_col"], parsed["y_col"])
+                if result is None:
+                    self.reading, self._reading_confirmed = True, confirmed
+                elif isinstance(result, ConfigError):
+                    errors[result.field if result.field in rows else "data"] = result.message("form")
+                else:
+                    data = result
+            self._show_file(rows, data)
         config = None
-        if not errors:
+        if not errors and not self.reading:
             try:
                 config = self.base.with_values(**parsed)
             except ConfigError as exc:
@@ -154,6 +191,41 @@ class ParamsForm(Vertical):
         self.config, self.errors = config, errors
         self.post_message(self.Changed(self, config, errors, confirmed))
         return config
+
+    def _follow_data_field(self, rows: dict[str, FieldRow]) -> bool:
+        """Whether a data file decides the range and points: the rows it decides are the file's while the data
+        field holds a path, and come back as they were (or with the loaded file's values) when it is cleared."""
+        data = rows.get("data")
+        on = data is not None and bool(data.input.value.strip())
+        decided = [rows[name] for name in FILE_DECIDES if name in rows]
+        if on and self._before_file is None:
+            self._before_file = {row.field.name: row.input.value for row in decided}
+        elif not on and self._before_file is not None:
+            for row in decided:
+                with row.input.prevent(Input.Changed):
+                    row.input.value = self._before_file.get(row.field.name, row.input.value)
+            self._before_file = None
+        for row in decided:
+            row.show_from_file(on)
+        return on
+
+    def _show_file(self, rows: dict[str, FieldRow], data: DataFile | None) -> None:
+        """The range and row count the file implies in its rows; blank while it is read or cannot be."""
+        values = {"x_min": float(data.x.min()), "x_max": float(data.x.max()), "points": len(data.x)} if data else {}
+        for name in FILE_DECIDES:
+            row = rows.get(name)
+            if row is None:
+                continue
+            with row.input.prevent(Input.Changed):
+                row.input.value = row.field.format(values[name]) if data else ""
+            row.input.placeholder = "" if data else "reading…" if self.reading else "–"
+
+    @on(_FileRead)
+    def _file_read(self, event: _FileRead) -> None:
+        event.stop()
+        if self.reading:
+            self.validate(self._reading_confirmed)
+            self._show_hint()
 
     def focus_first_error(self) -> None:
         rows = self._rows()
@@ -223,6 +295,8 @@ class ParamsForm(Vertical):
             when = ("applies mid-run on Enter" if name in LIVE_FIELDS
                     else "applies at the next start" if self.running else "")
             lines.append(f"[b]{f.label}[/b]: {f.help}" + (f" [dim]({when})[/dim]" if when else ""))
+        if self.reading:
+            lines.append("[dim]reading the data file…[/dim]")
         if self.pending:
             labels = ", ".join(FORM_FIELDS_BY_NAME[n].label for n in self.pending)
             lines.append(f"[$warning]changed: {labels}; applies when you reset (r)[/]")
