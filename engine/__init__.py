@@ -33,6 +33,7 @@ from .report import (curve_tally, format_number, format_row, format_summary, log
                      log_lines)
 from .heatmap import HEAT_BINS, HeatScale, cell_text, heat_bins, heat_scale, legend as heat_legend, own_cell
 from .race_view import racer_lines, racer_words
+from .chart_labels import PlacedLabel, place_labels
 from .runs import (MAX_PINS, MAX_RUNS, TABLE_COLUMNS, PinnedLine, RunLog, RunRecord, finish_record, pinned_curves,
                    pinned_lines, run_row, settings_diff)
 from .spread import (MAX_FAINT, PERCENTILE_FROM, CurveSpread, band_quantiles, band_rule, curve_spread, member_band,
@@ -55,7 +56,7 @@ __all__ = [
     "Change", "History", "warm_up", "MetricChunk", "json_safe",
     "curve_tally", "format_number", "format_row", "format_summary", "log_due", "log_epochs", "log_interval", "log_lines",
     "HEAT_BINS", "HeatScale", "cell_text", "heat_bins", "heat_scale", "heat_legend", "own_cell",
-    "racer_lines", "racer_words",
+    "racer_lines", "racer_words", "PlacedLabel", "place_labels",
     "MAX_PINS", "MAX_RUNS", "TABLE_COLUMNS", "PinnedLine", "RunLog", "RunRecord", "finish_record", "pinned_curves",
     "pinned_lines", "run_row", "settings_diff",
     "MAX_FAINT", "PERCENTILE_FROM", "CurveSpread", "band_quantiles", "band_rule", "curve_spread", "member_band",

@@ -4,6 +4,8 @@ the epoch it first reached the race's target (by default 1% of the starting loss
 
 from __future__ import annotations
 
+import math
+
 from .history import History
 from .race import RACERS, first_reach
 from .report import format_number
@@ -22,7 +24,9 @@ def racer_lines(racers: dict[str, tuple[float, History]]) -> list[PinnedLine]:
 
 def racer_words(name: str, lr: float, history: History, reach: float, status: str) -> str:
     """`adam (lr 0.001): loss 0.0213, reached 0.78 at epoch 412 (completed)`; `not yet` while it trains,
-    `never` once it ended without reaching."""
+    `never` once it ended without reaching; nothing about reaching while the target is not known (NaN)."""
+    if not math.isfinite(reach):
+        return f"{name} (lr {lr:g}): loss {format_number(history.last('loss'))} ({status})"
     hit = first_reach(history.epoch, history.loss, reach) if len(history) else None
     where = f"at epoch {hit}" if hit is not None else ("not yet" if status in _STILL_GOING else "never")
     return (f"{name} (lr {lr:g}): loss {format_number(history.last('loss'))}, reached {format_number(reach)} "

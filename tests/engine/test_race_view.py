@@ -29,3 +29,7 @@ def test_a_racer_that_has_not_reached_it_says_not_yet_while_running_and_never_on
     assert racer_words("adam", 0.001, h, 1.0, "running").endswith("reached 1 not yet (running)")
     assert racer_words("adam", 0.001, h, 1.0, "completed").endswith("reached 1 never (completed)")
     assert racer_words("adam", 0.001, history([np.nan]), 1.0, "diverged").endswith("never (diverged)")
+
+
+def test_while_the_target_is_not_known_a_racers_words_leave_reaching_out():
+    assert racer_words("sgd", 0.001, history([5.0, 0.9]), float("nan"), "running") == "sgd (lr 0.001): loss 0.9 (running)"

@@ -106,6 +106,23 @@ def test_the_sweep_heatmap(snap_compare, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_the_optimizer_race(snap_compare, size):
+    from tui.widgets import RaceScreen
+
+    async def race(pilot):
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, RaceScreen) and pilot.app.screen.settled,
+                       what="the race")
+        await pilot.pause()
+
+    # linear-noisy's sgd and momentum end 1% apart (0.5375 and 0.5308): one row, so their names need a row each.
+    # A Linear(1, 1) trained 600 steps: every step is a few exactly rounded float32 operations (an FMA on some
+    # CPUs), so the losses move by ~1e-6 (relative) at most, and the nearest shown number sits 3e-5 (relative)
+    # from its rounding edge (adam's 6.8397, measured), so the words and lines are the same on every CPU.
+    assert snap_compare(app_for("linear-noisy", epochs=60), terminal_size=size, run_before=race)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_the_custom_entry_with_a_mistake_typed(snap_compare, size):
     async def type_a_mistake(pilot):
         pilot.app.query_one("#in-target").value = "sin(x) * 2x"

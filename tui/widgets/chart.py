@@ -69,6 +69,17 @@ class Chart(PlotextPlot):
         return self.size.height or 20
 
     @property
+    def canvas_rows(self) -> int:
+        """The rows plotext plots in (the y a label is drawn at maps onto these): the chart's height less the
+        frame's top and bottom lines and the row of x tick labels every chart has."""
+        return self.rows - (2 if self.rows >= FRAME_MIN_ROWS else 0) - 1
+
+    @property
+    def marker_dots(self) -> int:
+        """Dots a cell holds upright in this chart's marker (plotext's marker_factor): where a line's end is."""
+        return {"braille": 4, "fhd": 3, "hd": 2}.get(self.marker, 1)
+
+    @property
     def budget(self) -> int:
         """Points per series: about one per column of the plotting area."""
         return max(16, self.columns - Y_AXIS_COLUMNS)

@@ -7,7 +7,7 @@ from typing import Callable
 
 import numpy as np
 
-from engine import RunConfig, band_rule, curve_spread, eval_grid, held_out, make_data, MAX_FAINT
+from engine import RunConfig, band_rule, curve_spread, eval_grid, held_out, make_data, MAX_FAINT, place_labels
 
 from ..series import band_columns, clip_curve, downsample, fit_limits, zigzag
 from . import palette
@@ -97,11 +97,11 @@ class FitChart(Chart):
             for member in spread.faint:  # a few members: each one's curve, faint
                 self._curve(plt, grid, member, limits, palette.FAINT)
             self._curve(plt, grid, spread.median, limits, palette.MODEL)
-        for slot, label, curve in overlay:  # labelled at the right end, over everything
-            y = clip_curve(curve, limits)
-            if np.isfinite(y[-1]):
-                plt.text(label, float(grid[-1]), float(y[-1]), alignment="right", color=palette.pin(slot),
-                         background=self.canvas_rgb)
+        ends = [float(curve[-1]) for _, _, curve in overlay]  # labelled at the right end, a row each, over everything
+        for placed in place_labels(ends, [label for _, label, _ in overlay], limits, self.canvas_rows,
+                                   self.marker_dots):
+            plt.text(placed.text, float(grid[-1]), placed.y, alignment="right",
+                     color=palette.pin(overlay[placed.index][0]), background=self.canvas_rgb)
         held = self.held_out
         for keep, colour in ((~held, palette.DATA), (held, palette.HELD_OUT)):  # training points, then held out
             dx, dy = downsample(self.data.x[keep], self.data.y[keep], self.budget * 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import Change, History, PinnedLine, band_rule, format_number
+from engine import Change, History, PinnedLine, band_rule, format_number, place_labels
 
 from ..markup import escape
 from ..series import (LossView, band_columns, band_series, format_count, int_ticks, loss_axis, loss_view,
@@ -87,14 +87,21 @@ class LossChart(Chart):
             out.append((view, palette.pin(pin.slot), pin))
         return [p for p in out if not p[0].empty]
 
-    def _label_pins(self, plt, pins) -> None:
-        for view, colour, pin in pins:
-            plt.text(pin.label.split(" ")[0], float(view.x[-1]), float(view.y[-1]), alignment="right", color=colour,
+    def _label_pins(self, plt, pins, ylim: tuple[float, float] | None) -> None:
+        """Each pinned line's name at its end, on a row of its own (engine.place_labels)."""
+        if ylim is None:
+            return
+        placed = place_labels([float(view.y[-1]) for view, _, _ in pins],
+                              [pin.label.split(" ")[0] for _, _, pin in pins], ylim, self.canvas_rows,
+                              self.marker_dots)
+        for label in placed:
+            view, colour, _ = pins[label.index]
+            plt.text(label.text, float(view.x[-1]), label.y, alignment="right", color=colour,
                      background=self.canvas_rgb)
 
     def _axis(self, plt, values: np.ndarray, pins) -> None:
         ylim, yticks, ylabels = loss_axis(values, log=self.log_scale, rows=self.rows)
-        self._label_pins(plt, pins)
+        self._label_pins(plt, pins, ylim)
         if ylim is not None:
             plt.ylim(*ylim)
         if yticks:
@@ -162,7 +169,7 @@ class LossChart(Chart):
             view.ylim, view.yticks, view.ylabels = loss_axis(
                 np.concatenate([[view.ylim[0], view.ylim[1]] if view.ylim else [], *(p.y for p, _, _ in pins)]),
                 log=self.log_scale, rows=self.rows)
-        self._label_pins(plt, pins)
+        self._label_pins(plt, pins, view.ylim)
         if view.ylim is not None:
             plt.ylim(*view.ylim)
         if view.yticks:

@@ -1,7 +1,9 @@
 """`o`: an optimizer race. SGD, SGD with momentum and Adam (engine.RACERS) train the form's settings from the
 same data and initial weights, side by side on one loss chart and one fit chart, each racer in its own colour.
-The race has its own row of learning-rate fields (the stated table's rates to start with); Enter in one races
-again with the rates typed, r races again, escape closes (and stops the racers).
+The race has its own row of learning-rate fields (the stated table's rates to start with); tab reaches them,
+Enter in one races again with the rates typed (a rate not allowed is named and the race on screen goes on),
+r races again, escape leaves a field, then closes (and stops the racers). Each chart names every racer at its
+line's end on a row of its own (engine.place_labels, in the charts).
 
 Each racer is an ordinary run (engine.race_configs gives its config): a RunSession trained in a thread worker,
 drained by this screen's timer on the UI thread, exactly as the main screen drains its run.
@@ -34,7 +36,9 @@ TICK_SECONDS = 0.1
 
 
 class RaceScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,o", "close", "Close"), Binding("r", "race", "Race again")]
+    # tab and shift+tab as the screen's own: the app's focus actions wait while a comparison screen is open
+    BINDINGS = [Binding("escape,o", "close", "Close"), Binding("r", "race", "Race again"),
+                Binding("tab", "focus_step(1)", show=False), Binding("shift+tab", "focus_step(-1)", show=False)]
 
     def __init__(self, config: RunConfig, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -44,12 +48,14 @@ class RaceScreen(ModalScreen[None]):
         self.reach = float("nan")
         self._last_draw = 0.0
         self._reach_shown = False
+        self._reach_tried = False  # the worker finding the reach has returned (with it, or failed)
         self.closing = False
+        self.settled = False  # every racer has ended and the screen shows it all (the timer rests)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="race-body") as body:
             body.border_title = f"Race: {', '.join(RACERS)} on {self.config.example_id}"
-            body.border_subtitle = "enter in a field races again with its rate · r races again · esc closes"
+            body.border_subtitle = "tab: the rate fields, enter races with them · r races again · esc closes"
             with Horizontal(id="race-fields"):
                 for name, racer in RACERS.items():
                     yield Label(f"{name} lr", classes="race-label")
@@ -68,8 +74,8 @@ class RaceScreen(ModalScreen[None]):
     # -- racing -------------------------------------------------------------------------------------------
 
     def action_race(self) -> None:
-        """Stop any racers still going and start all of them again with the rates in the fields."""
-        self._stop_all()
+        """Stop any racers still going and start all of them again with the rates in the fields; a rate that
+        is not allowed is named, and the race on screen goes on."""
         if self.closing:
             return
         try:
@@ -78,6 +84,8 @@ class RaceScreen(ModalScreen[None]):
         except ConfigError as exc:
             self.query_one("#race-error", Static).update(f"[$error]{escape(exc.message('form'))}[/]")
             return
+        self._stop_all()
+        self.settled = False
         self.query_one("#race-error", Static).update("")
         self.lrs = {name: c.lr for name, c in configs.items()}
         if not np.isfinite(self.reach):
@@ -92,7 +100,10 @@ class RaceScreen(ModalScreen[None]):
     @work(thread=True, exit_on_error=False, group="race-reach")
     def _find_reach(self) -> None:
         """The race's target, 1% of the starting loss (the same for every racer); builds the model, so off the UI."""
-        self.reach = 0.01 * starting_loss(self.config)
+        try:
+            self.reach = 0.01 * starting_loss(self.config)
+        finally:
+            self._reach_tried = True
 
     @work(thread=True, exit_on_error=False, group="race")
     def _train(self, session: RunSession) -> None:
@@ -131,7 +142,9 @@ class RaceScreen(ModalScreen[None]):
             self._last_draw = now
             self.query_one(LossChart).redraw()
             self.query_one(FitChart).redraw()
-        if done:
+        # rest once the racers have ended and the words hold the reach (it can come after a quick race ends)
+        if done and (self._reach_shown or (self._reach_tried and not np.isfinite(self.reach))):
+            self.settled = True
             self._timer.pause()
 
     def _stop_all(self) -> None:
@@ -143,7 +156,17 @@ class RaceScreen(ModalScreen[None]):
         event.stop()
         self.action_race()
 
+    def action_focus_step(self, step: int) -> None:
+        """Tab through the rate fields and the charts (shift+tab back)."""
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
     def action_close(self) -> None:
+        if isinstance(self.focused, Input):  # escape leaves a rate field first, as it leaves the app's form
+            self.query_one(LossChart).focus()
+            return
         self._stop_all()
         if not self.closing:  # a burst of keys can ask twice before the screen is gone
             self.closing = True
