@@ -34,8 +34,8 @@ from .report import (curve_tally, format_number, format_row, format_summary, log
 from .heatmap import HEAT_BINS, HeatScale, cell_text, heat_bins, heat_scale, legend as heat_legend, own_cell
 from .race_view import racer_lines, racer_words
 from .chart_labels import PlacedLabel, place_labels
-from .runs import (MAX_PINS, MAX_RUNS, TABLE_COLUMNS, PinnedLine, RunLog, RunRecord, finish_record, pinned_curves,
-                   pinned_lines, run_row, settings_diff)
+from .runs import (MAX_PINS, MAX_RUNS, TABLE_COLUMNS, PinnedLine, RunLog, RunRecord, TableLayout, finish_record,
+                   pinned_curves, pinned_lines, row_detail, run_row, settings_diff, table_layout)
 from .spread import (MAX_FAINT, PERCENTILE_FROM, CurveSpread, band_quantiles, band_rule, curve_spread, member_band,
                      member_median)
 from .race import RACERS, Racer, RacerResult, RaceResult, first_reach, race_configs, run_race, starting_loss
@@ -58,7 +58,7 @@ __all__ = [
     "HEAT_BINS", "HeatScale", "cell_text", "heat_bins", "heat_scale", "heat_legend", "own_cell",
     "racer_lines", "racer_words", "PlacedLabel", "place_labels",
     "MAX_PINS", "MAX_RUNS", "TABLE_COLUMNS", "PinnedLine", "RunLog", "RunRecord", "finish_record", "pinned_curves",
-    "pinned_lines", "run_row", "settings_diff",
+    "pinned_lines", "row_detail", "run_row", "settings_diff", "TableLayout", "table_layout",
     "MAX_FAINT", "PERCENTILE_FROM", "CurveSpread", "band_quantiles", "band_rule", "curve_spread", "member_band",
     "member_median",
     "FINAL_STATES", "MemberStatus", "RunState", "teaching",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from .history import History
 from .models import predict
 from .report import format_number
 from .spread import member_median
+
+if TYPE_CHECKING:
+    from .controller import RunController
 
 MAX_PINS = 8  # pinned runs on the charts at once (as many distinct colours)
 MAX_RUNS = 200  # runs the table remembers; the oldest unpinned one goes first
@@ -36,6 +40,7 @@ class RunRecord:
     pinned: bool = False
     history: History | None = None  # the loss history: the live one while training, a thinned copy after
     params: np.ndarray | None = None  # [K, P] final parameters (small nets only), for the fit overlay
+    controller: RunController | None = None  # while it trains: its state and training time so far (run_row)
 
     @property
     def label(self) -> str:
@@ -52,23 +57,91 @@ def settings_diff(config: RunConfig) -> str:
 
 
 def format_seconds(seconds: float | None) -> str:
-    """A run's training time for the table: 0.012 s, 3.4 s, 2 min 5 s; – before it ends."""
+    """A run's training time, at most 5 characters so the table fits 80 columns: 12ms, 3.4s, 42.1s, 2m05s,
+    1h02m; – before it has trained at all."""
     if seconds is None or not math.isfinite(seconds):
         return "–"
-    if seconds < 60:
-        return f"{seconds:.2g} s" if seconds < 1 else f"{seconds:.1f} s"
-    minutes, rest = divmod(int(round(seconds)), 60)
-    return f"{minutes} min {rest} s"
+    if seconds < 0.9995:
+        return f"{max(seconds, 0) * 1000:.0f}ms"
+    if seconds < 59.95:
+        return f"{seconds:.1f}s"
+    if seconds < 3600 - 0.5:
+        minutes, rest = divmod(int(round(seconds)), 60)
+        return f"{minutes}m{rest:02d}s"
+    hours, minutes = divmod(int(round(seconds / 60)), 60)
+    return f"{hours}h{minutes:02d}m"
 
 
 TABLE_COLUMNS = ("run", "example", "differs from defaults", "final loss", "epochs", "time", "status")
+SHORT_COLUMNS = ("run", "example", "differs", "loss", "epochs", "time", "status")  # headers when space is short
+DIFF_COLUMN, EXAMPLE_COLUMN = 2, 1  # the columns a narrow table cuts, in this order (words, never numbers)
+MIN_CUT = 8  # a cut column keeps this many characters, its ellipsis included
+
+
+def live_numbers(record: RunRecord) -> tuple[int, float | None, float | None, str]:
+    """(epochs, loss, seconds, status) of a run: its final numbers once it has ended; while it trains, the
+    epochs and loss so far from its live history (which the UI thread fills) and the state and training time
+    from its controller."""
+    controller, history = record.controller, record.history
+    if record.status != "running" or controller is None:
+        if record.status == "running" and history is not None:
+            return history.epochs_seen, history.last("loss"), None, record.status
+        return record.epochs, record.loss, record.seconds, record.status
+    learner = controller.learner  # None while the model is being built
+    epochs, loss = (history.epochs_seen, history.last("loss")) if history is not None else (0, None)
+    return epochs, loss, learner.seconds if learner is not None else None, str(controller.state)
 
 
 def run_row(record: RunRecord) -> tuple[str, ...]:
-    """The runs table's row for a run, in TABLE_COLUMNS order; a pinned run's number has a dot."""
+    """The runs table's row for a run, in TABLE_COLUMNS order (full texts: `TableLayout.fit` cuts them); a
+    pinned run's number has a dot. The epochs are right-aligned to the run's total, so a running row keeps its
+    width as it counts."""
+    epochs, loss, seconds, status = live_numbers(record)
+    total = record.config.epochs
     return (f"{'●' if record.pinned else ' '} {record.label}", record.config.example_id, settings_diff(record.config),
-            format_number(record.loss), f"{record.epochs}/{record.config.epochs}", format_seconds(record.seconds),
-            record.status)
+            format_number(loss), f"{epochs}/{total}".rjust(2 * len(str(total)) + 1), format_seconds(seconds),
+            status)
+
+
+def row_detail(record: RunRecord) -> str:
+    """The line under the table for the run at the cursor: its example and everything that differs, uncut."""
+    return f"{record.label} {record.config.example_id}: {settings_diff(record.config)}"
+
+
+def ellipsize(text: str, width: int) -> str:
+    """`text` cut to `width` characters, its last one an ellipsis when anything was cut."""
+    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    headers: tuple[str, ...]
+    widths: tuple[int, ...]  # each column's text width (the table adds its cell padding on both sides)
+
+    def fit(self, row: Sequence[str]) -> tuple[str, ...]:
+        return tuple(ellipsize(cell, width) for cell, width in zip(row, self.widths))
+
+
+def table_layout(rows: Sequence[Sequence[str]], width: int, padding: int = 1) -> TableLayout:
+    """Headers and column widths that show `rows` in `width` terminal columns, each column taking `padding` on
+    both sides besides its text. Everything at its full width while that fits; else the short headers; then
+    the diff column, and after it the example column, are cut (to no fewer than MIN_CUT characters). Numbers
+    and status words are never cut: below about 60 columns the table is wider than `width`."""
+    def natural(headers: Sequence[str]) -> list[int]:
+        return [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+
+    room = width - 2 * padding * len(TABLE_COLUMNS)
+    for headers in (TABLE_COLUMNS, SHORT_COLUMNS):
+        widths = natural(headers)
+        if sum(widths) <= room:
+            return TableLayout(headers, tuple(widths))
+    for column in (DIFF_COLUMN, EXAMPLE_COLUMN):
+        over = sum(widths) - room
+        if over <= 0:
+            break
+        floor = min(widths[column], max(MIN_CUT, len(SHORT_COLUMNS[column])))
+        widths[column] = max(floor, widths[column] - over)
+    return TableLayout(SHORT_COLUMNS, tuple(widths))
 
 
 @dataclass
@@ -155,3 +228,4 @@ def finish_record(record: RunRecord, *, status: str, history: History, seconds: 
     record.seconds = seconds
     record.history = history.compacted(SERIES_ROWS)
     record.params = None if params is None or params.size > MAX_KEPT_PARAMS else np.array(params, copy=True)
+    record.controller = None  # its learner (and model) can go

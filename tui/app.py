@@ -270,6 +270,7 @@ class NudgeApp(App[int]):
             if loaded:
                 self.log_pane.write_lines([f"starting from the weights in {loaded[0]} (a fresh optimizer)"])
         self._show_session()  # the views follow the new controller
+        self.record.controller = self.session.controller  # the runs table reads its state and time live
         self.form.mark_pending(config)
         self._train(self.session)
         if self._timer is not None:

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from engine import (MAX_PINS, MAX_RUNS, TABLE_COLUMNS, History, MetricChunk, RunConfig, RunLog, finish_record,
-                    pinned_curves, pinned_lines, run_row, settings_diff)
+                    pinned_curves, pinned_lines, row_detail, run_row, settings_diff, table_layout)
+from engine.controller import RunController
+from engine.runs import MIN_CUT, SHORT_COLUMNS, format_seconds
 from engine.layout import param_count
 from engine.models import predict
 
@@ -32,7 +34,7 @@ def test_a_table_row_names_the_run_its_example_diff_loss_epochs_time_and_status(
     finish_record(record, status="completed", history=history(50), seconds=0.0123, params=None)
     row = run_row(record)
     assert len(row) == len(TABLE_COLUMNS)
-    assert row == ("  #1", "linear-3x", "epochs 50", "0.2", "50/50", "0.012 s", "completed")
+    assert row == ("  #1", "linear-3x", "epochs 50", "0.2", "50/50", "12ms", "completed")
     log.toggle_pin(record)
     assert run_row(record)[0] == "● #1"
 
@@ -40,6 +42,62 @@ def test_a_table_row_names_the_run_its_example_diff_loss_epochs_time_and_status(
 def test_a_running_run_shows_no_time_yet():
     record = RunLog().add(RunConfig.for_example("linear-3x"))
     assert run_row(record)[5:] == ("–", "running")
+
+
+def test_the_time_takes_at_most_five_characters_under_ten_hours():
+    cases = {0.0123: "12ms", 0.25: "250ms", 0.9999: "1.0s", 3.42: "3.4s", 59.96: "1m00s", 125: "2m05s",
+             3599.6: "1h00m", 3725: "1h02m", 9.9 * 3600: "9h54m", None: "–", float("nan"): "–"}
+    assert {s: format_seconds(s) for s in cases} == cases
+
+
+def test_a_training_runs_row_counts_its_live_history_and_reads_state_and_time_from_its_controller():
+    config = RunConfig.for_example("linear-3x", epochs=2000)
+    record = RunLog().add(config)
+    record.history = history(7)  # the live history: the app's tick appends to it
+    assert run_row(record)[3:] == ("1.429", "   7/2000", "–", "running")  # no controller yet: no time
+    record.controller = RunController(RunConfig.for_example("linear-3x", epochs=30))
+    assert run_row(record)[4:] == ("   7/2000", "–", "ready")  # the model is not built yet
+    record.history.append(MetricChunk(epoch=np.arange(8, 31), loss=10 / np.arange(8, 31)))
+    record.controller.run()  # here, to the end: the record stays 'running' until the app finishes it
+    epochs, seconds, state = run_row(record)[4:]
+    assert epochs == "  30/2000" and state == "completed" and seconds != "–"
+    finish_record(record, status="completed", history=record.history, seconds=0.5, params=None)
+    assert record.controller is None  # the learner and its model can go
+    assert run_row(record)[4:] == ("  30/2000", "500ms", "completed")
+
+
+LONG = ("  #12", "parabola-sigmoid", "lr 0.05, hidden 16,16, epochs 3000, seeds 8", "0.0123",
+        "3000/3000", "2m05s", "completed")
+SHORT = ("  #1", "linear-3x", "defaults", "1.5e-05", "20/20", "12ms", "converged")
+
+
+def test_a_wide_table_shows_every_text_whole_under_its_full_header():
+    layout = table_layout([LONG, SHORT], 118)
+    assert layout.headers == TABLE_COLUMNS
+    assert [layout.fit(row) for row in (LONG, SHORT)] == [LONG, SHORT]
+
+
+def test_at_80_columns_the_diff_is_cut_with_an_ellipsis_and_every_column_fits():
+    width = 80 - 2 - 2  # the dialog's border and a vertical scrollbar
+    layout = table_layout([LONG, SHORT], width)
+    assert layout.headers == SHORT_COLUMNS
+    assert sum(layout.widths) + 2 * len(layout.widths) <= width  # each cell is padded by 1 on both sides
+    fitted = layout.fit(LONG)
+    assert fitted[2].endswith("…") and LONG[2].startswith(fitted[2][:-1]) and len(fitted[2]) == layout.widths[2]
+    assert fitted[:2] + fitted[3:] == LONG[:2] + LONG[3:]  # the example, numbers and status stay whole
+    assert layout.fit(SHORT) == SHORT  # a short diff is not padded or cut
+
+
+def test_a_very_narrow_table_cuts_the_example_too_but_never_numbers_below_a_few_letters():
+    layout = table_layout([LONG, SHORT], 60)
+    fitted = layout.fit(LONG)
+    assert fitted[1] == "parabol…" and len(fitted[2]) == MIN_CUT and fitted[3:] == LONG[3:]
+    assert table_layout([LONG], 20).fit(LONG)[3:] == LONG[3:]  # too narrow to fit: wider than asked, still whole
+
+
+def test_the_detail_line_gives_the_diff_uncut():
+    record = RunLog().add(RunConfig.for_example("parabola-sigmoid", lr=0.05, hidden="16,16", seeds=8))
+    assert row_detail(record) == "#1 parabola-sigmoid: lr 0.05, hidden 16,16, seeds 8"
 
 
 def test_eight_runs_can_be_pinned_and_a_ninth_is_refused_with_the_reason():

@@ -95,7 +95,7 @@ async def test_an_open_runs_table_shows_a_run_that_ends_meanwhile():
         await pilot.press("t")
         await pilot.pause()
         table = app.screen.query_one(DataTable)
-        assert table.get_row_at(0)[-1] == "running"
+        assert table.get_row_at(0)[-1] == "paused"  # the controller's state, live
         app.action_toggle_run()  # resumed from here, while the table stays open
         await wait_for(pilot, lambda: table.get_row_at(0)[-1] == "completed", what="the row to show the run's end")
         assert table.get_row_at(0)[4] == "20/20"

@@ -1,5 +1,11 @@
 """`t`: every run of the session in a table (engine.run_row): Enter loads a run's settings into the form, p pins
-or unpins it, delete removes it. The rows come from the engine's RunLog, which outlives example switches."""
+or unpins it, delete removes it. The rows come from the engine's RunLog, which outlives example switches.
+
+A run still training counts on while the table is open: the screen's own timer (LIVE_SECONDS) reads its row
+anew from the engine (its history, which the app's tick fills, and its controller) and rewrites only the cells
+that changed, so the cursor stays put and the terminal gets a few cells, not a table. The columns are fitted
+to the table's width (engine.table_layout): at 80 columns the diff is cut with an ellipsis, and the line
+under the table gives the cursor row's diff uncut."""
 
 from __future__ import annotations
 
@@ -10,7 +16,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from engine import TABLE_COLUMNS, RunLog, RunRecord, run_row
+from engine import RunLog, RunRecord, TableLayout, row_detail, run_row, table_layout
+
+LIVE_SECONDS = 0.5  # how often a training run's row is read anew: its numbers move, nobody reads them faster
 
 
 class RunsScreen(ModalScreen[int | None]):
@@ -27,40 +35,100 @@ class RunsScreen(ModalScreen[int | None]):
         self.runs = runs
         self.changed = False  # pins or rows changed: the charts redraw on close
         self.closing = False
+        self.rows: dict[str, tuple[str, ...]] = {}  # each row's full texts, by row key
+        self.shown: dict[str, tuple[str, ...]] = {}  # what its cells show (cut to the layout)
+        self.fitted: TableLayout | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="runs-body") as body:
             body.border_title = "Runs of this session"
             body.border_subtitle = "enter loads · p pins · delete removes · esc closes"
             yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="runs-detail")
             yield Static("", id="runs-empty")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(*TABLE_COLUMNS)
         self._fill()
-        table.focus()
+        self.query_one(DataTable).focus()
+        self.set_interval(LIVE_SECONDS, self._count)
 
-    def _fill(self, keep_row: int = 0) -> None:
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refit)  # the table's own size is known once it is laid out anew
+
+    def _width(self) -> int:
+        """The columns the table's cells may take: its width less a vertical scrollbar, kept free so that many
+        rows never push the table sideways."""
         table = self.query_one(DataTable)
-        table.clear()
-        for record in reversed(self.runs.records):  # the latest run first
-            table.add_row(*run_row(record), key=str(record.number))
+        width = table.size.width or min(self.app.size.width, 120) - 2  # before its first layout: #runs-body's
+        return width - table.styles.scrollbar_size_vertical
+
+    def _fill(self, keep: str | None = None, keep_row: int = 0) -> None:
+        """Lay the table out anew: columns fitted to its width, every run's row (the latest first); the cursor
+        goes back to the row keyed `keep`, or else to the index `keep_row`."""
+        table = self.query_one(DataTable)
+        self.rows = {str(r.number): run_row(r) for r in reversed(self.runs.records)}
+        self.fitted = table_layout(list(self.rows.values()), self._width(), table.cell_padding)
+        table.clear(columns=True)
+        for i, (header, width) in enumerate(zip(self.fitted.headers, self.fitted.widths)):
+            table.add_column(header, width=width, key=str(i))
+        self.shown = {}
+        for key, row in self.rows.items():
+            self.shown[key] = self.fitted.fit(row)
+            table.add_row(*self.shown[key], key=key)
         empty = self.query_one("#runs-empty", Static)
         empty.update("" if self.runs.records else "No runs yet: press space to start one; every run is listed here.")
         empty.display = not self.runs.records
         if table.row_count:
-            table.move_cursor(row=min(keep_row, table.row_count - 1))
+            keys = list(self.rows)
+            table.move_cursor(row=keys.index(keep) if keep in self.rows else min(keep_row, table.row_count - 1))
+        self._show_detail()
 
-    def refill(self) -> None:
-        """Show the runs' rows anew (a run listed here ended or changed state while the table was open)."""
-        self._fill(self.query_one(DataTable).cursor_row)
-
-    def _selected(self) -> RunRecord | None:
+    def _cursor_key(self) -> str | None:
         table = self.query_one(DataTable)
         if not table.row_count:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def refill(self) -> None:
+        """Show the runs' rows anew (a run listed here ended or changed state while the table was open)."""
+        self._fill(self._cursor_key(), self.query_one(DataTable).cursor_row)
+
+    def _refit(self) -> None:
+        """After a resize: lay the table out anew only if its columns no longer fit as they are."""
+        table = self.query_one(DataTable)
+        if self.fitted != table_layout(list(self.rows.values()), self._width(), table.cell_padding):
+            self.refill()
+
+    def _count(self) -> None:
+        """The timer: rewrite the changed cells of the rows of runs still training (a cell that outgrows its
+        column, a loss that blew up say, lays the table out anew)."""
+        if self.closing:
+            return
+        table = self.query_one(DataTable)
+        live = [r for r in self.runs.records if r.status == "running" and str(r.number) in self.rows]
+        for record in live:
+            self.rows[str(record.number)] = run_row(record)
+        if not live:
+            return
+        if self.fitted != table_layout(list(self.rows.values()), self._width(), table.cell_padding):
+            self.refill()
+            return
+        assert self.fitted is not None
+        for record in live:
+            key = str(record.number)
+            cells = self.fitted.fit(self.rows[key])
+            for i, (old, new) in enumerate(zip(self.shown[key], cells)):
+                if old != new:
+                    table.update_cell(key, str(i), new)
+            self.shown[key] = cells
+
+    @on(DataTable.RowHighlighted)
+    def _show_detail(self) -> None:
+        record = self._selected()
+        self.query_one("#runs-detail", Static).update(row_detail(record) if record is not None else "")
+
+    def _selected(self) -> RunRecord | None:
+        key = self._cursor_key()
         return self.runs.find(int(key)) if key is not None else None
 
     @on(DataTable.RowSelected)
@@ -84,13 +152,17 @@ class RunsScreen(ModalScreen[int | None]):
             return
         self.app.notify(self.runs.toggle_pin(record), timeout=3)
         self.changed = True
-        self._fill(self.query_one(DataTable).cursor_row)
+        self.refill()
 
     def action_delete(self) -> None:
         record = self._selected()
         if record is None:
             return
+        if record.status == "running":  # the run on screen trains on (and p pins it): its row must stay
+            self.app.notify(f"run {record.label} is still training: stop it first (r), then delete its row",
+                            severity="warning", timeout=4)
+            return
         row = self.query_one(DataTable).cursor_row
         self.runs.delete(record)
         self.changed = True
-        self._fill(row)
+        self._fill(keep_row=row)
