@@ -38,7 +38,8 @@ from .runs import (MAX_PINS, MAX_RUNS, TABLE_COLUMNS, PinnedLine, RunLog, RunRec
                    pinned_curves, pinned_lines, row_detail, run_row, settings_diff, table_layout)
 from .spread import (MAX_FAINT, PERCENTILE_FROM, CurveSpread, band_quantiles, band_rule, curve_spread, member_band,
                      member_median)
-from .race import RACERS, Racer, RacerResult, RaceResult, first_reach, race_configs, run_race, starting_loss
+from .race import (RACERS, Racer, RacerResult, RaceResult, ReachWatch, first_reach, race_configs, run_race,
+                   starting_loss)
 from .states import FINAL_STATES, MemberStatus, RunState
 from .sweep import MAX_CELLS, SweepCell, SweepResult, parse_axis, parse_seed_range, run_sweep
 from . import teaching
@@ -62,6 +63,6 @@ __all__ = [
     "MAX_FAINT", "PERCENTILE_FROM", "CurveSpread", "band_quantiles", "band_rule", "curve_spread", "member_band",
     "member_median",
     "FINAL_STATES", "MemberStatus", "RunState", "teaching",
-    "RACERS", "Racer", "RacerResult", "RaceResult", "first_reach", "race_configs", "run_race", "starting_loss",
+    "RACERS", "Racer", "RacerResult", "RaceResult", "ReachWatch", "first_reach", "race_configs", "run_race", "starting_loss",
     "MAX_CELLS", "SweepCell", "SweepResult", "parse_axis", "parse_seed_range", "run_sweep",
 ]

@@ -17,6 +17,9 @@ Public names (exported from `engine`):
 - `starting_loss(config) -> float`: the loss before training (the median over the members of a many-seed
   run), computed as the divergence rule does (engine/learners/base.py); it is the same for every racer.
 - `first_reach(epochs, losses, reach) -> int | None`: the first epoch whose loss is <= reach (NaN never is).
+- `ReachWatch(reach)`: a RunController subscriber (it runs on the training thread) that notes in `.epoch` the
+  first epoch whose loss is <= reach, from every chunk as it is trained: exact however long the run, where a
+  bounded History, thinned past its capacity, has lost most epochs (the app's race reads it so).
 - `run_race(config, lrs=None, reach=None, stop=None) -> RaceResult`: trains the racers one after another
   (each a RunController run; blocks, imports torch). `reach` defaults to 1% of the starting loss. A set
   `stop` (threading.Event) stops the racer in progress at its next chunk, and the ones after it do not start
@@ -100,6 +103,19 @@ def first_reach(epochs: np.ndarray, losses: np.ndarray, reach: float) -> int | N
     return int(np.asarray(epochs)[hit[0]]) if len(hit) else None
 
 
+class ReachWatch:
+    """The first epoch a run's loss is <= `reach`, noted from each chunk on the training thread (see above);
+    `epoch` is None until then (a plain int written once, so any thread may read it)."""
+
+    def __init__(self, reach: float) -> None:
+        self.reach = reach
+        self.epoch: int | None = None
+
+    def __call__(self, event) -> None:
+        if self.epoch is None and isinstance(event, Progress):
+            self.epoch = first_reach(event.chunk.epoch, event.chunk.loss, self.reach)
+
+
 @dataclass
 class RacerResult:
     racer: Racer
@@ -143,18 +159,15 @@ def run_race(config: RunConfig, lrs: Mapping[str, Any] | None = None, reach: flo
             racers[name] = RacerResult(racer, racer_config, RunState.STOPPED, math.nan, 0, None, 0.0, History(), None)
             continue
         controller = RunController(racer_config)
-        reached: list[int] = []
+        reached = ReachWatch(reach)
 
-        def watch(event, controller=controller, reached=reached) -> None:  # on the training thread
-            if isinstance(event, Progress) and not reached:
-                epoch = first_reach(event.chunk.epoch, event.chunk.loss, reach)
-                if epoch is not None:
-                    reached.append(epoch)
+        def watch(event, controller=controller) -> None:  # on the training thread
             if stop.is_set():
                 controller.stop()
 
+        controller.subscribe(reached)
         controller.subscribe(watch)
         result = controller.run()
         racers[name] = RacerResult(racer, racer_config, result.status, result.loss, result.epochs,
-                                   reached[0] if reached else None, result.seconds, controller.history, result)
+                                   reached.epoch, result.seconds, controller.history, result)
     return RaceResult(racers, start, float(reach), sum(r.seconds for r in racers.values()))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from .history import History
-from .race import RACERS, first_reach
+from .race import RACERS
 from .report import format_number
 from .runs import PinnedLine
 
@@ -22,12 +22,12 @@ def racer_lines(racers: dict[str, tuple[float, History]]) -> list[PinnedLine]:
             for name, (lr, history) in racers.items() if len(history)]
 
 
-def racer_words(name: str, lr: float, history: History, reach: float, status: str) -> str:
-    """`adam (lr 0.001): loss 0.0213, reached 0.78 at epoch 412 (completed)`; `not yet` while it trains,
-    `never` once it ended without reaching; nothing about reaching while the target is not known (NaN)."""
+def racer_words(name: str, lr: float, history: History, reach: float, reached: int | None, status: str) -> str:
+    """`adam (lr 0.001): loss 0.0213, reached 0.78 at epoch 412 (completed)`: `reached`, the first epoch at or
+    under `reach` (engine.ReachWatch: the history's own epochs are thinned on long runs), `not yet` while it
+    trains, `never` once it ended without; nothing about reaching while the target is not known (NaN)."""
+    loss = format_number(history.last("loss"))
     if not math.isfinite(reach):
-        return f"{name} (lr {lr:g}): loss {format_number(history.last('loss'))} ({status})"
-    hit = first_reach(history.epoch, history.loss, reach) if len(history) else None
-    where = f"at epoch {hit}" if hit is not None else ("not yet" if status in _STILL_GOING else "never")
-    return (f"{name} (lr {lr:g}): loss {format_number(history.last('loss'))}, reached {format_number(reach)} "
-            f"{where} ({status})")
+        return f"{name} (lr {lr:g}): loss {loss} ({status})"
+    where = f"at epoch {reached}" if reached is not None else ("not yet" if status in _STILL_GOING else "never")
+    return f"{name} (lr {lr:g}): loss {loss}, reached {format_number(reach)} {where} ({status})"

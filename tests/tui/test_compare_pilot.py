@@ -126,7 +126,7 @@ async def test_o_races_sgd_momentum_and_adam_side_by_side_and_a_rate_typed_races
         await pilot.pause()
         race = app.screen
         assert isinstance(race, RaceScreen)
-        await wait_for(pilot, lambda: all(s.final for s in race.sessions.values()), what="the racers to finish")
+        await wait_for(pilot, lambda: race.settled, what="the racers to finish")
         await pilot.pause(0.2)
         assert [s.config.optimizer for s in race.sessions.values()] == ["sgd", "sgd", "adam"]
         assert [s.config.seed for s in race.sessions.values()] == [0, 0, 0]  # the same start

@@ -2,11 +2,13 @@
 same data and initial weights, side by side on one loss chart and one fit chart, each racer in its own colour.
 The race has its own row of learning-rate fields (the stated table's rates to start with); tab reaches them,
 Enter in one races again with the rates typed (a rate not allowed is named and the race on screen goes on),
-r races again, escape leaves a field, then closes (and stops the racers). Each chart names every racer at its
-line's end on a row of its own (engine.place_labels, in the charts).
+r races again, escape leaves a field, then closes (and stops the racers), as q does; ctrl+c quits the app.
+Each chart names every racer at its line's end on a row of its own (engine.place_labels, in the charts).
 
 Each racer is an ordinary run (engine.race_configs gives its config): a RunSession trained in a thread worker,
-drained by this screen's timer on the UI thread, exactly as the main screen drains its run.
+drained by this screen's timer on the UI thread, exactly as the main screen drains its run. The racers start
+once the race's target loss is known (a worker computes it once), so each one's engine.ReachWatch sees every
+epoch: the epoch a racer first reached the target is exact, where the session's bounded history is thinned.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from engine import (RACERS, ConfigError, RunConfig, member_median, race_configs, racer_lines, racer_words,
-                    starting_loss)
+from engine import (RACERS, ConfigError, ReachWatch, RunConfig, member_median, race_configs, racer_lines,
+                    racer_words, starting_loss)
 
 from ..markup import escape
 from ..session import TRAIN_THREAD_NAME, RunSession
@@ -36,19 +38,23 @@ TICK_SECONDS = 0.1
 
 
 class RaceScreen(ModalScreen[None]):
-    # tab and shift+tab as the screen's own: the app's focus actions wait while a comparison screen is open
-    BINDINGS = [Binding("escape,o", "close", "Close"), Binding("r", "race", "Race again"),
-                Binding("tab", "focus_step(1)", show=False), Binding("shift+tab", "focus_step(-1)", show=False)]
+    # q closes, as it closes the sweep and the runs table. tab, shift+tab and ctrl+c as the screen's own: over a
+    # modal screen the app's plain keys never reach the app (ctrl+c copied nothing and only ctrl+q, a priority
+    # key, quit), and its focus actions wait while a comparison screen is open.
+    BINDINGS = [Binding("escape,o,q", "close", "Close"), Binding("r", "race", "Race again"),
+                Binding("tab", "focus_step(1)", show=False), Binding("shift+tab", "focus_step(-1)", show=False),
+                Binding("ctrl+c", "app.quit", "Quit", show=False)]
 
     def __init__(self, config: RunConfig, **kwargs) -> None:
         super().__init__(**kwargs)
         self.config = config
         self.lrs = {name: r.lr for name, r in RACERS.items()}
         self.sessions: dict[str, RunSession] = {}
+        self.watches: dict[str, ReachWatch] = {}  # each racer's first epoch at the reach, noted as it trains
         self.reach = float("nan")
         self._last_draw = 0.0
-        self._reach_shown = False
         self._reach_tried = False  # the worker finding the reach has returned (with it, or failed)
+        self._waiting: dict[str, RunConfig] | None = None  # racers to start once the reach is known
         self.closing = False
         self.settled = False  # every racer has ended and the screen shows it all (the timer rests)
 
@@ -88,14 +94,28 @@ class RaceScreen(ModalScreen[None]):
         self.settled = False
         self.query_one("#race-error", Static).update("")
         self.lrs = {name: c.lr for name, c in configs.items()}
-        if not np.isfinite(self.reach):
+        # The racers start once the reach is known (the first race only: it is the same for every race), so
+        # each one's watch sees every epoch it trains.
+        if self._waiting is None and not self._reach_tried:
             self._find_reach()
+        self._waiting = configs
+        self._start_waiting()
+        self._timer.resume()
+
+    def _start_waiting(self) -> None:
+        if self._waiting is None or not self._reach_tried:
+            return
+        configs, self._waiting = self._waiting, None
         self.sessions = {name: RunSession(c) for name, c in configs.items()}
-        for session in self.sessions.values():
-            session.start(None)  # max speed: a race is about the outcome
+        self.watches = {}
+        for name, session in self.sessions.items():
+            controller = session.start(None)  # max speed: a race is about the outcome
+            if np.isfinite(self.reach):  # (without a reach, the words leave reaching out)
+                self.watches[name] = ReachWatch(self.reach)
+                controller.subscribe(self.watches[name])
             self._train(session)
         self.query_one(FitChart).set_pinned(self._curves, [(i, name) for i, name in enumerate(RACERS)])
-        self._timer.resume()
+        self._words()
 
     @work(thread=True, exit_on_error=False, group="race-reach")
     def _find_reach(self) -> None:
@@ -123,27 +143,30 @@ class RaceScreen(ModalScreen[None]):
                 out.append((slot, name, member_median(prediction)))
         return out
 
+    def _words(self) -> None:
+        self.query_one("#race-words", Static).update(escape("\n".join(
+            racer_words(n, self.lrs[n], s.history, self.reach, w.epoch if (w := self.watches.get(n)) else None,
+                        str(s.state)) for n, s in self.sessions.items())))
+
     def _tick(self) -> None:
+        self._start_waiting()
         changed = False
         for session in self.sessions.values():
             update = session.poll()
             changed = changed or update.progress or update.finished
-        if changed or (np.isfinite(self.reach) and not self._reach_shown):
-            self._reach_shown = np.isfinite(self.reach)
-            loss, fit = self.query_one(LossChart), self.query_one(FitChart)
-            loss.set_pins(racer_lines({n: (self.lrs[n], s.history) for n, s in self.sessions.items()}))
-            fit.mark_dirty()
-            self.query_one("#race-words", Static).update(escape("\n".join(
-                racer_words(n, self.lrs[n], s.history, self.reach, str(s.state)) for n, s in self.sessions.items())))
-        done = all(s.final for s in self.sessions.values())
+        if changed:
+            self.query_one(LossChart).set_pins(
+                racer_lines({n: (self.lrs[n], s.history) for n, s in self.sessions.items()}))
+            self.query_one(FitChart).mark_dirty()
+            self._words()
+        done = self._waiting is None and bool(self.sessions) and all(s.final for s in self.sessions.values())
         now = time.monotonic()
         cells = sum(c.size.area for c in (self.query_one(LossChart), self.query_one(FitChart)))
         if done or now - self._last_draw >= 1.0 / chart_rate(cells, self.app.console.color_system):
             self._last_draw = now
             self.query_one(LossChart).redraw()
             self.query_one(FitChart).redraw()
-        # rest once the racers have ended and the words hold the reach (it can come after a quick race ends)
-        if done and (self._reach_shown or (self._reach_tried and not np.isfinite(self.reach))):
+        if done:
             self.settled = True
             self._timer.pause()
 
@@ -167,6 +190,7 @@ class RaceScreen(ModalScreen[None]):
         if isinstance(self.focused, Input):  # escape leaves a rate field first, as it leaves the app's form
             self.query_one(LossChart).focus()
             return
+        self._waiting = None  # racers waiting for the reach never start
         self._stop_all()
         if not self.closing:  # a burst of keys can ask twice before the screen is gone
             self.closing = True
