@@ -534,27 +534,23 @@ class NudgeApp(App[int]):
 
     def action_race(self) -> None:
         """The optimizer race on the form's settings, in a screen of its own."""
-        config = self._form_or_explain()
-        if config is None or isinstance(self.screen, (RaceScreen, SweepScreen)):
-            return
-        if not config.example.is_torch:
-            self.notify(f"{config.example_id} has no optimizer to race (it nudges by a fixed step): load a "
-                        "PyTorch example", severity="warning", timeout=4)
-            return
-        self._clear_note()
-        self.push_screen(RaceScreen(config))
+        self._open_comparison(RaceScreen, "optimizer to race")
 
     def action_sweep(self) -> None:
         """A learning rate x momentum sweep of the form's settings, as a heatmap; Enter opens a cell here."""
+        self._open_comparison(SweepScreen, "learning rate to sweep", self._sweep_closed)
+
+    def _open_comparison(self, screen: type[RaceScreen] | type[SweepScreen], what: str, closed=None) -> None:
+        """A comparison screen on the form's valid settings, never over another one; nudge-3x has no `what`."""
         config = self._form_or_explain()
         if config is None or isinstance(self.screen, (RaceScreen, SweepScreen)):
             return
         if not config.example.is_torch:
-            self.notify(f"{config.example_id} has no learning rate to sweep (it nudges by a fixed step): load a "
-                        "PyTorch example", severity="warning", timeout=4)
+            self.notify(f"{config.example_id} has no {what} (it nudges by a fixed step): load a PyTorch example",
+                        severity="warning", timeout=4)
             return
         self._clear_note()
-        self.push_screen(SweepScreen(config), self._sweep_closed)
+        self.push_screen(screen(config), closed)
 
     def _sweep_closed(self, cell) -> None:
         """A cell of the sweep into the form, as a normal run ready to start."""

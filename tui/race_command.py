@@ -15,8 +15,8 @@ from typing import Callable
 
 from engine import RACERS, ConfigError, RaceResult, RunConfig, RunState, format_number, json_safe, quoted, run_race
 
-from .streams import say, silence_stdout, write
-from .exit_codes import EXIT_BROKEN_PIPE, EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK
+from .streams import write, writing
+from .exit_codes import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK
 from .interruptible import run_interruptible
 
 
@@ -101,16 +101,11 @@ def jsonl(result: RaceResult) -> str:
 
 def cmd_race(config: RunConfig, lrs: dict, reach: float | None, fmt: str) -> int:
     """Run the race and write it. ConfigError (nudge-3x, a bad learning rate) goes to the caller."""
-    try:
+    def race() -> int:
         result, interrupted = run_interruptible(lambda stop: run_race(config, lrs, reach, stop))
         write(jsonl(result) if fmt == "jsonl" else text(config, result))
-    except BrokenPipeError:
-        silence_stdout()
-        return EXIT_BROKEN_PIPE
-    except KeyboardInterrupt:
-        silence_stdout()
-        say("nudge: interrupted again; output cut short")
-        return EXIT_INTERRUPTED
-    if interrupted and result.status == RunState.STOPPED:
-        return EXIT_INTERRUPTED
-    return EXIT_DIVERGED if all(r.status == RunState.DIVERGED for r in result.racers.values()) else EXIT_OK
+        if interrupted and result.status == RunState.STOPPED:
+            return EXIT_INTERRUPTED
+        return EXIT_DIVERGED if all(r.status == RunState.DIVERGED for r in result.racers.values()) else EXIT_OK
+
+    return writing(race)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Callable
+
+from .exit_codes import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
 
 
 def write(text: str) -> None:
@@ -22,6 +25,21 @@ def say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
+
+
+def writing(work: Callable[[], int]) -> int:
+    """`work()`'s exit code, for a command whose work writes its result on stdout: 141 when the reader went away
+    (`nudge sweep ... | head`), 130 when a second Ctrl-C quit before the result was written; stdout is
+    silenced either way."""
+    try:
+        return work()
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        silence_stdout()
+        say("nudge: interrupted again; output cut short")
+        return EXIT_INTERRUPTED
 
 
 def silence_stdout() -> None:

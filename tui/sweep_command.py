@@ -18,8 +18,8 @@ from typing import Callable
 from engine import (MAX_CELLS, ConfigError, RunConfig, RunState, SweepResult, format_number, json_safe, parse_axis,
                     parse_seed_range, run_sweep)
 
-from .streams import say, silence_stdout, write
-from .exit_codes import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_OK
+from .streams import write, writing
+from .exit_codes import EXIT_INTERRUPTED, EXIT_OK
 from .interruptible import run_interruptible
 
 FORMATS = ("text", "jsonl", "csv")
@@ -117,7 +117,7 @@ def cmd_sweep(config: RunConfig, axes: dict, fmt: str) -> int:
             if fmt == "text":
                 write(header)
 
-    try:
+    def sweep() -> int:
         result, interrupted = run_interruptible(lambda stop: run_sweep(config, **axes, stop=stop, progress=progress))
         if fmt == "jsonl":
             lines = [json.dumps(c.to_json()) for c in result.cells]
@@ -132,11 +132,6 @@ def cmd_sweep(config: RunConfig, axes: dict, fmt: str) -> int:
             write("\n".join(rows) + "\n")
         else:
             write(("" if started.is_set() else header) + table(result) + summary(result))
-    except BrokenPipeError:  # the reader went away (`nudge sweep ... | head`)
-        silence_stdout()
-        return EXIT_BROKEN_PIPE
-    except KeyboardInterrupt:
-        silence_stdout()
-        say("nudge: interrupted again; output cut short")
-        return EXIT_INTERRUPTED
-    return EXIT_INTERRUPTED if interrupted and result.status == RunState.STOPPED else EXIT_OK
+        return EXIT_INTERRUPTED if interrupted and result.status == RunState.STOPPED else EXIT_OK
+
+    return writing(sweep)  # the header written from the worker fails there too: run_interruptible re-raises

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import tui.cli
-from tui import race_command, sweep_command
+from tui import race_command, streams, sweep_command
+from tui.exit_codes import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -129,6 +130,27 @@ def test_a_reader_that_went_away_is_141_and_silent(monkeypatch, capsys, module, 
         raise BrokenPipeError(errno.EPIPE, "Broken pipe")
 
     monkeypatch.setattr(module, "write", broken)
-    monkeypatch.setattr(module, "silence_stdout", lambda: None)  # keep pytest's own stdout
+    monkeypatch.setattr(streams, "silence_stdout", lambda: None)  # keep pytest's own stdout
     assert tui.cli.main([*args, "--epochs", "3"]) == 141
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("module,args", [(sweep_command, ["sweep", "linear-3x", "--lr", "1e-3:1e-2:2"]),
+                                         (race_command, ["race", "linear-3x"])])
+def test_a_second_ctrl_c_is_130_with_one_line_and_no_traceback(monkeypatch, capsys, module, args):
+    def second_ctrl_c(_work):  # the first stops the training; the second quits before the result is written
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(module, "run_interruptible", second_ctrl_c)
+    monkeypatch.setattr(streams, "silence_stdout", lambda: None)
+    assert tui.cli.main([*args, "--epochs", "3"]) == EXIT_INTERRUPTED == 130
+    assert capsys.readouterr().err == "nudge: interrupted again; output cut short\n"
+
+
+def test_a_command_s_own_exit_code_passes_through_the_stream_guard_and_a_broken_pipe_is_141(monkeypatch):
+    def reader_gone() -> int:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    monkeypatch.setattr(streams, "silence_stdout", lambda: None)
+    assert streams.writing(lambda: 3) == 3
+    assert streams.writing(reader_gone) == EXIT_BROKEN_PIPE == 141
