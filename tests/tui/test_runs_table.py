@@ -32,14 +32,17 @@ async def test_a_training_runs_row_counts_its_epochs_while_the_table_stays_open_
         await wait_for(pilot, lambda: app.session.epoch >= 1, what="the run to start")
         screen, table = await open_table(pilot, rows=2)
         await pilot.press("down")  # the cursor on the finished run
-        fills = []
-        original = screen._fill
+        fills, repaints = [], []
+        original, repaint = screen._fill, table.refresh
         screen._fill = lambda *a, **k: (fills.append(a), original(*a, **k))[1]
+        table.refresh = lambda *regions, **k: (table._cell_only or repaints.append(regions), repaint(*regions, **k))[1]
         first = table.get_row_at(0)
         assert first[-1] == "running"
         await wait_for(pilot, lambda: epochs_done(table) > epochs_done_in(first), what="the row to count on")
         await wait_for(pilot, lambda: table.get_row_at(0)[5] != first[5], what="its training time to grow")
         assert app.screen is screen and fills == []  # cells rewritten, the table not laid out anew
+        # Only the changed cells are repainted (a cell's region, one line high), never the whole table.
+        assert repaints and all(regions and all(r.height == 1 for r in regions) for regions in repaints)
         assert table.cursor_row == 1 and screen._selected().number == 1
         assert table.get_row_at(0)[3] != "–"  # its loss so far
         await pilot.press("up", "delete")  # the training run's row stays: the run is on screen, training on

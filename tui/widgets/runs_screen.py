@@ -18,6 +18,8 @@ from textual.widgets import DataTable, Static
 
 from engine import RunLog, RunRecord, TableLayout, row_detail, run_row, table_layout
 
+from .runs_table import RunsTable
+
 LIVE_SECONDS = 0.5  # how often a training run's row is read anew: its numbers move, nobody reads them faster
 
 
@@ -43,7 +45,7 @@ class RunsScreen(ModalScreen[int | None]):
         with Vertical(id="runs-body") as body:
             body.border_title = "Runs of this session"
             body.border_subtitle = "enter loads · p pins · delete removes · esc closes"
-            yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
+            yield RunsTable(id="runs-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="runs-detail")
             yield Static("", id="runs-empty")
 
@@ -104,7 +106,7 @@ class RunsScreen(ModalScreen[int | None]):
         column, a loss that blew up say, lays the table out anew)."""
         if self.closing:
             return
-        table = self.query_one(DataTable)
+        table = self.query_one(RunsTable)
         live = [r for r in self.runs.records if r.status == "running" and str(r.number) in self.rows]
         for record in live:
             self.rows[str(record.number)] = run_row(record)
@@ -119,7 +121,7 @@ class RunsScreen(ModalScreen[int | None]):
             cells = self.fitted.fit(self.rows[key])
             for i, (old, new) in enumerate(zip(self.shown[key], cells)):
                 if old != new:
-                    table.update_cell(key, str(i), new)
+                    table.set_cell(key, str(i), new)
             self.shown[key] = cells
 
     @on(DataTable.RowHighlighted)
