@@ -161,7 +161,7 @@ class RunsScreen(ModalScreen[int | None]):
         if record is None:
             return
         if record.status == "running":  # the run on screen trains on (and p pins it): its row must stay
-            self.app.notify(f"run {record.label} is still training: stop it first (r), then delete its row",
+            self.app.notify(f"run {record.label} is still training: stop it first (esc, then r), then delete its row",
                             severity="warning", timeout=4)
             return
         row = self.query_one(DataTable).cursor_row
