@@ -11,8 +11,8 @@ Importing this package imports neither torch, numba nor Textual: torch and numba
 its model, and nothing here ever imports the app.
 """
 
-from .config import (ACTIVATIONS, BACKENDS, FIELDS, FIELDS_BY_NAME, OPTIMIZERS, QUOTE_LIMIT, SEEDS_FIELD, ConfigError,
-                     Field, RunConfig, layered, quoted, shortened, shortened_path)
+from .config import (ACTIVATIONS, BACKENDS, DATA_DECIDES, FIELDS, FIELDS_BY_NAME, OPTIMIZERS, QUOTE_LIMIT, SEEDS_FIELD,
+                     ConfigError, Field, RunConfig, layered, quoted, shortened, shortened_path)
 from .config_file import load_config_file, read_config_file
 from .atomic import AtomicFile, WriteError, check_target, write_atomic
 from .config_toml import config_toml
@@ -45,7 +45,8 @@ from .sweep import MAX_CELLS, SweepCell, SweepResult, parse_axis, parse_seed_ran
 from . import teaching
 
 __all__ = [
-    "ACTIVATIONS", "BACKENDS", "FIELDS", "FIELDS_BY_NAME", "OPTIMIZERS", "QUOTE_LIMIT", "SEEDS_FIELD", "ConfigError",
+    "ACTIVATIONS", "BACKENDS", "DATA_DECIDES", "FIELDS", "FIELDS_BY_NAME", "OPTIMIZERS", "QUOTE_LIMIT", "SEEDS_FIELD",
+    "ConfigError",
     "Field",
     "RunConfig", "layered", "quoted", "shortened", "shortened_path",
     "load_config_file", "read_config_file",

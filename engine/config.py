@@ -593,8 +593,7 @@ class RunConfig:
         if self.target and self.data:
             raise ConfigError("data", ["a data file and a ", Ref("target"), " exclude each other; give one of them"])
         if not self.target and not self.data:
-            raise ConfigError("target", ["missing; give an expression in x (e.g. sin(x) * x) or a ", Ref("data"),
-                                         " file"])
+            raise ConfigError("target", ["missing; give an expression in x (e.g. sin(x) * x), or give ", Ref("data")])
         if self.data:
             points = self.data_file()
             if len(points.x) != self.points or points.x.min() != self.x_min or points.x.max() != self.x_max:
@@ -702,12 +701,11 @@ def _custom_values(values: dict[str, Any], given: Mapping[str, Any], strict: boo
     if strict and str(values.get("data", "")).strip():
         for name in DATA_DECIDES:
             if name in given:
-                raise ConfigError(name, ["not allowed with a ", Ref("data"), " file, which decides the points "
-                                         "and their range"])
+                raise ConfigError(name, ["not allowed with ", Ref("data"), ", which decides the points and their range"])
     if strict and not str(values.get("data", "")).strip():
         for name in ("x_col", "y_col"):
             if name in given:
-                raise ConfigError(name, ["applies to a ", Ref("data"), " file only"])
+                raise ConfigError(name, ["applies only when ", Ref("data"), " is given"])
 
 
 def layered(below: Mapping[str, Any], above: Mapping[str, Any]) -> dict[str, Any]:

@@ -72,7 +72,7 @@ def test_list_states_the_custom_defaults(capsys):
     (["--target", "2x"], "expected an operator before 'x' at column 2"),
     (["--target", "__import__('os').system('echo hi')"], "unknown function '__import__' at column 1"),
     (["--target", "log(x)"], "--target: log(x) is not a number (undefined) at x=-5"),
-    (["--x-col", "2"], "--x-col: applies to a --data file only"),
+    (["--x-col", "2"], "--x-col: applies only when --data is given"),
     (["--data", "missing.csv"], "--data: 'missing.csv' does not exist"),
 ])
 def test_bad_custom_input_is_one_line_and_exit_2(capsys, args, says):
@@ -83,7 +83,7 @@ def test_with_a_data_file_the_range_flags_are_refused(tmp_path, capsys):
     (tmp_path / "p.csv").write_text("1,2\n2,3\n")
     for flag in ("--x-min", "--x-max", "--points"):
         err = refused(capsys, "run", "custom", "--data", str(tmp_path / "p.csv"), flag, "3")
-        assert f"{flag}: not allowed with a --data file" in err
+        assert f"{flag}: not allowed with --data, which decides the points" in err
     assert "--target: does not apply to linear-3x" in refused(capsys, "run", "linear-3x", "--target", "x")
 
 

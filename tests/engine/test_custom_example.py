@@ -62,7 +62,7 @@ def test_a_data_file_decides_the_points_and_has_no_true_function(points):
     ({"target": ""}, "target: missing; give an expression in x"),
     ({"target": "log(x)"}, "target: log(x) is not a number (undefined) at x=-5"),
     ({"target": "exp(x^3)", "x_max": 10}, "target: exp(x^3) is infinite (too large for float64) at x=9"),
-    ({"target": "x", "x_col": "2"}, "x_col: applies to a data file only"),
+    ({"target": "x", "x_col": "2"}, "x_col: applies only when data is given"),
     ({"lr": 0.1, "step": 0.1}, "step: does not apply to custom"),
 ])
 def test_the_custom_rules_are_config_errors(overrides, says):
@@ -73,7 +73,7 @@ def test_the_custom_rules_are_config_errors(overrides, says):
 
 def test_with_a_data_file_the_range_and_point_settings_are_refused(points):
     for name, value in (("x_min", -1), ("x_max", 1), ("points", 5)):
-        with pytest.raises(ConfigError, match=f"{name}: not allowed with a data file"):
+        with pytest.raises(ConfigError, match=f"{name}: not allowed with data, which decides the points"):
             RunConfig.for_example("custom", strict=True, data=points, **{name: value})
 
 

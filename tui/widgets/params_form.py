@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
-from engine import ACTIVATIONS, FIELDS, OPTIMIZERS, SEEDS_FIELD, ConfigError, DataFile, Field, RunConfig
+from engine import ACTIVATIONS, DATA_DECIDES, FIELDS, OPTIMIZERS, SEEDS_FIELD, ConfigError, DataFile, Field, RunConfig
 
 from ..markup import escape
 from .data_file_reader import DataFileReader
@@ -31,9 +31,6 @@ LIVE_FIELDS = ("lr", "momentum")
 #: The form's rows: the engine's field table, with seeds after seed.
 FORM_FIELDS: tuple[Field, ...] = tuple(g for f in FIELDS for g in ((f, SEEDS_FIELD) if f.name == "seed" else (f,)))
 FORM_FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FORM_FIELDS}
-
-#: With a data file, the engine takes these from the file (RunConfig.with_values): their rows show the file's.
-FILE_DECIDES = ("x_min", "x_max", "points")
 
 _SUGGESTIONS = {
     "optimizer": list(OPTIMIZERS),
@@ -112,7 +109,7 @@ class ParamsForm(Vertical):
         self.running = False
         self.reading = False  # the data file is being read: no config until it is
         self._reading_confirmed = True
-        self._before_file: dict[str, str] | None = None  # FILE_DECIDES rows as they were before a file took them
+        self._before_file: dict[str, str] | None = None  # DATA_DECIDES rows as they were before a file took them
         self._reader = DataFileReader(lambda: self.post_message(self._FileRead()))
         self.border_title = "Hyperparameters"
 
@@ -162,7 +159,7 @@ class ParamsForm(Vertical):
         parsed: dict[str, Any] = {}
         errors: dict[str, str] = {}
         for name, row in rows.items():
-            if from_file and name in FILE_DECIDES:
+            if from_file and name in DATA_DECIDES:
                 continue
             try:
                 parsed[name] = row.field.parse(row.input.value)
@@ -197,7 +194,7 @@ class ParamsForm(Vertical):
         field holds a path, and come back as they were (or with the loaded file's values) when it is cleared."""
         data = rows.get("data")
         on = data is not None and bool(data.input.value.strip())
-        decided = [rows[name] for name in FILE_DECIDES if name in rows]
+        decided = [rows[name] for name in DATA_DECIDES if name in rows]
         if on and self._before_file is None:
             self._before_file = {row.field.name: row.input.value for row in decided}
         elif not on and self._before_file is not None:
@@ -212,7 +209,7 @@ class ParamsForm(Vertical):
     def _show_file(self, rows: dict[str, FieldRow], data: DataFile | None) -> None:
         """The range and row count the file implies in its rows; blank while it is read or cannot be."""
         values = {"x_min": float(data.x.min()), "x_max": float(data.x.max()), "points": len(data.x)} if data else {}
-        for name in FILE_DECIDES:
+        for name in DATA_DECIDES:
             row = rows.get(name)
             if row is None:
                 continue
