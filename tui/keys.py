@@ -120,6 +120,18 @@ def bindings() -> list[Binding]:
     return out
 
 
+def modal_bindings() -> list[Binding]:
+    """What every modal screen binds besides its own keys (tui/widgets/modal.py): a priority record's control
+    keys that stay plain (ctrl+c) do not reach the app past a modal screen, so the screen sends them on."""
+    out = []
+    for key in KEYS:
+        plain = [k for k in key.keys.split(",") if key.priority and key.action and k.startswith("ctrl+")
+                 and _typeable(k)]
+        if plain:
+            out.append(Binding(",".join(plain), f"app.{key.action}", key.label or key.palette, show=False))
+    return out
+
+
 def help_rows() -> list[tuple[str, str]]:
     """(keys, what they do) for the help screen, in table order; a key without a help line of its own
     (minus) is covered by its partner's."""

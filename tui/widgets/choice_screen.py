@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..markup import escape
+from .modal import Modal
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(Modal[str | None]):
     def __init__(self, title: str, question: str, choices: list[tuple[str, str]], **kwargs) -> None:
         """`choices`: (key, what it does), e.g. [("y", "overwrite it"), ("n", "keep it")]; the key is the answer."""
         super().__init__(**kwargs)

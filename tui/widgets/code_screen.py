@@ -6,11 +6,12 @@ from rich.syntax import Syntax
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from .modal import Modal
 
-class CodeScreen(ModalScreen[str | None]):
+
+class CodeScreen(Modal[str | None]):
     """Dismissed with "write" when the person asks to write the file (the app asks where), else None."""
 
     BINDINGS = [

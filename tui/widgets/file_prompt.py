@@ -6,13 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ..markup import escape
+from .modal import Modal
 
 
-class FilePrompt(ModalScreen[str | None]):
+class FilePrompt(Modal[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=True)]
 
     def __init__(self, title: str, default: str, hint: str = "", **kwargs) -> None:

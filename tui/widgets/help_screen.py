@@ -6,11 +6,12 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from ..markup import escape
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from engine import MAX_FAINT, MAX_PINS, PERCENTILE_FROM, Example, teaching
+
+from ..markup import escape
+from .modal import Modal
 
 
 def many_seeds_text() -> str:
@@ -25,7 +26,7 @@ def many_seeds_text() -> str:
             f"p pins a run to compare it with the next ones (up to {MAX_PINS}); t lists every run.")
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Modal[None]):
     BINDINGS = [
         Binding("escape,question_mark,q,f1", "dismiss", "Close", show=True),
         Binding("down,j", "scroll(1)", "Down", show=False),
@@ -71,7 +72,7 @@ class HelpScreen(ModalScreen[None]):
         self.query_one("#help-body", VerticalScroll).scroll_relative(y=lines, animate=False)
 
 
-class ExampleInfoScreen(ModalScreen[None]):
+class ExampleInfoScreen(Modal[None]):
     """`i`: the longer explanation of an example."""
 
     BINDINGS = [Binding("escape,i,q,question_mark", "dismiss", "Close", show=True)]

@@ -21,7 +21,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from engine import (RACERS, ConfigError, ReachWatch, RunConfig, member_median, race_configs, racer_lines,
@@ -33,17 +32,16 @@ from ..traffic import chart_rate
 from .chart import ChartPanel
 from .fit_chart import FitChart
 from .loss_chart import LossChart
+from .modal import Modal
 
 TICK_SECONDS = 0.1
 
 
-class RaceScreen(ModalScreen[None]):
-    # q closes, as it closes the sweep and the runs table. tab, shift+tab and ctrl+c as the screen's own: over a
-    # modal screen the app's plain keys never reach the app (ctrl+c copied nothing and only ctrl+q, a priority
-    # key, quit), and its focus actions wait while a comparison screen is open.
+class RaceScreen(Modal[None]):
+    # q closes, as it closes the sweep and the runs table. tab and shift+tab as the screen's own: the app's
+    # focus actions wait while a comparison screen is open (ctrl+c comes from Modal).
     BINDINGS = [Binding("escape,o,q", "close", "Close"), Binding("r", "race", "Race again"),
-                Binding("tab", "focus_step(1)", show=False), Binding("shift+tab", "focus_step(-1)", show=False),
-                Binding("ctrl+c", "app.quit", "Quit", show=False)]
+                Binding("tab", "focus_step(1)", show=False), Binding("shift+tab", "focus_step(-1)", show=False)]
 
     def __init__(self, config: RunConfig, **kwargs) -> None:
         super().__init__(**kwargs)

@@ -13,17 +13,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from engine import RunLog, RunRecord, TableLayout, row_detail, run_row, table_layout
 
+from .modal import Modal
 from .runs_table import RunsTable
 
 LIVE_SECONDS = 0.5  # how often a training run's row is read anew: its numbers move, nobody reads them faster
 
 
-class RunsScreen(ModalScreen[int | None]):
+class RunsScreen(Modal[int | None]):
     """Dismissed with the number of the run to load, or None."""
 
     BINDINGS = [

@@ -15,12 +15,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
 from engine import ConfigError, RunConfig, cell_text, parse_axis, parse_seed_range, run_sweep
 
 from ..markup import escape
+from .modal import Modal
 from .views.heatmap import Heatmap
 
 LR_AXIS = "1e-4:1e-1:12"  # the issue's grid: 12 learning rates from 1e-4 to 0.1, log-spaced
@@ -38,7 +38,7 @@ def sweep_axes(config: RunConfig) -> dict:
     return axes
 
 
-class SweepScreen(ModalScreen[object]):
+class SweepScreen(Modal[object]):
     """Dismissed with the engine.SweepCell to open, or None."""
 
     BINDINGS = [Binding("escape,w,q", "close", "Close")]
