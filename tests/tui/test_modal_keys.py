@@ -1,5 +1,6 @@
-"""The app's quit key works from every screen: over a modal screen Textual does not pass the app's plain keys
-on, so each modal screen binds ctrl+c itself (tui/widgets/modal.py), from the key table."""
+"""What modal screens share. The app's quit key works from every screen: over a modal screen Textual does not
+pass the app's plain keys on, so each modal screen binds ctrl+c itself (tui/widgets/modal.py), from the key
+table. And the main screen under a modal stops repainting its charts and status line: only bytes, unseen."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from textual.binding import Binding
 
 from tui.keys import modal_bindings
 from tui.widgets.modal import Modal
-from tui_helpers import make_app, wait_for
+from tui_helpers import make_app, start_run, status, wait_for
 
 
 def test_every_modal_screen_sends_ctrl_c_to_the_apps_quit():
@@ -28,3 +29,19 @@ async def test_ctrl_c_quits_from_each_modal_screen(key, screen):
         await pilot.press("ctrl+c")
         await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
     assert app.return_code == 0
+
+
+async def test_the_charts_under_a_modal_screen_wait_and_catch_up_when_it_closes():
+    app = make_app("linear-3x", speed="watch", epochs=100_000)  # watch speed: still training a second later
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_run(pilot, epochs=2)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "RunsScreen", what="the runs table")
+        draws, words = app.loss_chart.draws, status(app)
+        epoch = app.session.epoch
+        await wait_for(pilot, lambda: app.session.epoch >= epoch + 5, what="more epochs under the table")
+        await pilot.pause(0.3)
+        assert app.loss_chart.draws == draws and status(app) == words
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.loss_chart.draws > draws, what="the charts to catch up")
+        await wait_for(pilot, lambda: status(app) != words, what="the status line to catch up")
