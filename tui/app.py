@@ -171,6 +171,7 @@ class NudgeApp(App[int]):
 
     def on_resize(self, event) -> None:
         self._fit_size(event.size.width, event.size.height)
+        self.call_after_refresh(self._update_status)  # the status line fits its new width
 
     def _fit_size(self, width: int, height: int) -> None:
         small = too_small(width, height)
@@ -359,10 +360,12 @@ class NudgeApp(App[int]):
         s = self.session
         config = s.config
         knob = f"lr {s.lr:g}" if config.example.is_torch else f"step {config.step:g}"
-        self.query_one(StatusLine).show(status_text(
+        line = self.query_one(StatusLine)
+        line.show(status_text(
             state=s.state, epoch=s.epoch, total=config.epochs, loss=s.loss, eps=s.eps, speed=self.speed.name,
             knob=knob, hint=s.hint, torch_loading=self.torch_loading and not s.started,
-            unit="epoch" if config.example.is_torch else "iteration", fraction=s.epoch_fraction, tally=s.tally))
+            unit="epoch" if config.example.is_torch else "iteration", fraction=s.epoch_fraction, tally=s.tally,
+            width=line.content_size.width or None))
 
     def _explain_form_errors(self) -> None:
         errors = self.form.errors

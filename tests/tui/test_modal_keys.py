@@ -32,11 +32,12 @@ async def test_ctrl_c_quits_from_each_modal_screen(key, screen):
 
 
 async def test_the_charts_under_a_modal_screen_wait_and_catch_up_when_it_closes():
-    app = make_app("linear-3x", speed="watch", epochs=100_000)  # watch speed: still training a second later
+    app = make_app("linear-3x", speed="slow", epochs=1_000_000)  # slow: a run takes 20 s, still training here
     async with app.run_test(size=(80, 24)) as pilot:
         await start_run(pilot, epochs=2)
         await pilot.press("t")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "RunsScreen", what="the runs table")
+        await pilot.pause(0.3)  # the table's own first layout settled (on a loaded machine a chart once drew here)
         draws, words = app.loss_chart.draws, status(app)
         epoch = app.session.epoch
         await wait_for(pilot, lambda: app.session.epoch >= epoch + 5, what="more epochs under the table")

@@ -55,3 +55,24 @@ def test_nudge_3x_counts_iterations_as_its_log_does():
 def test_a_long_epoch_shows_how_far_it_is_and_a_slow_rate_is_not_rounded_to_zero():
     text = plain(status_text(state="running", epoch=0, total=2000, loss=None, eps=0.037, fraction=0.42))
     assert "epoch 0/2000 (+42%)" in text and "0.037 epochs/s" in text
+
+
+TALLY = "17 of 32 seeds found the curve; 2 fitted one side only; 13 stayed near a straight line"
+
+
+def test_a_line_that_would_wrap_drops_its_least_needed_parts_first():
+    whole = plain(status_text(state="completed", epoch=2000, total=2000, loss=3.351, speed="watch",
+                              knob="lr 0.001", tally=TALLY))
+    assert len(whole) > 120 and TALLY in whole  # given no width, everything
+    short = "finished  epoch 2000/2000  loss 3.351  17 of 32 seeds found the curve"
+    for width, expected in ((118, short + "  lr 0.001"), (78, short)):  # 120 and 80 columns, less padding
+        text = plain(status_text(state="completed", epoch=2000, total=2000, loss=3.351, speed="watch",
+                                 knob="lr 0.001", tally=TALLY, width=width))
+        assert text == expected and len(text) <= width
+
+
+def test_the_state_the_epoch_and_the_loss_stay_however_narrow():
+    running = dict(state="running", epoch=864623, total=10_000_000, loss=3e-11, eps=72290.0, speed="watch",
+                   knob="lr 0.001")
+    assert plain(status_text(**running, width=78)) == "running  epoch 864623/10000000  loss 3e-11  72,290 epochs/s  lr 0.001"
+    assert plain(status_text(**running, width=20)) == "running  epoch 864623/10000000  loss 3e-11"
