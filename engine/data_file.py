@@ -68,6 +68,9 @@ def _fail(path: str, problem: str, field: str = "data") -> ConfigError:
 def _read(path: str, x_col: str, y_col: str) -> DataFile:
     if os.path.isdir(path):
         raise _fail(path, "is a directory; expected a CSV file of x,y rows")
+    if os.path.exists(path) and not os.path.isfile(path):  # reading a pipe or a terminal waits for input forever
+        raise _fail(path, "is not a regular file (a pipe or a device would wait for input); expected a CSV file "
+                          "of x,y rows")
     try:
         with open(path, "rb") as fh:
             raw = fh.read(MAX_DATA_BYTES + 1)

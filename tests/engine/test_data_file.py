@@ -103,3 +103,9 @@ def test_a_changed_file_is_read_again(tmp_path):
         fh.write("1,5\n2,6\n")
     os.utime(path, ns=(1, 1))  # a different modification time, even on a coarse clock
     assert read_data_file(path).y.tolist() == [5, 6]
+
+
+@pytest.mark.skipif(not os.path.exists(os.devnull) or os.path.isfile(os.devnull), reason="no device file here")
+def test_a_device_or_pipe_is_refused_unread_for_reading_one_would_wait_for_input():
+    with pytest.raises(ConfigError, match="is not a regular file"):
+        read_data_file(os.devnull)

@@ -3,9 +3,8 @@
 The form re-checks on every keystroke, and a data file of 10,000 rows takes tens of milliseconds to read (a
 file on a network disk, longer). So a regular file is read once per version (path, columns, size, mtime,
 inode) in a daemon thread, whose result the form asks for again when `on_read` tells it the reading ended.
-A path that is missing or a directory is answered at once (the engine says why without reading anything);
-anything else that is not a regular file (a pipe, a terminal, a device) is refused here, since reading one
-would wait for input that never comes, or take the app's keystrokes.
+A path that is missing or not a regular file (a directory, a pipe, a device) is answered at once: the engine
+says why without reading anything.
 """
 
 from __future__ import annotations
@@ -37,11 +36,8 @@ class DataFileReader:
             st = os.stat(path)
         except (OSError, ValueError):
             return _read(path, x_col, y_col)  # missing: the engine's message, no content read
-        if stat.S_ISDIR(st.st_mode):
+        if not stat.S_ISREG(st.st_mode):  # a directory, a pipe, a device: the engine refuses it unread
             return _read(path, x_col, y_col)
-        if not stat.S_ISREG(st.st_mode):
-            return ConfigError("data", f"{shortened_path(path)!r} is not a regular file (a pipe or a device would "
-                                       "wait for input); expected a CSV file of x,y rows")
         key = _key(path, x_col, y_col, st)
         with self._lock:
             if key in self._results:
