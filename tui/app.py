@@ -380,8 +380,10 @@ class NudgeApp(App[int]):
         # In a form field, + and - are typed into the field: keep them out of the footer there.
         if action == "lr" and isinstance(self.focused, Input):
             return False
-        # Over the race, the sweep or the runs table, the main screen's keys wait (their screens have their own).
-        if isinstance(self.screen, (RaceScreen, SweepScreen, RunsScreen)) and action not in ("quit", "help"):
+        # Over the race, the sweep or the runs table, the main screen's keys wait (their screens have their own);
+        # tab and shift+tab (every screen's app.focus_next / focus_previous) move focus on the screen on top.
+        if (isinstance(self.screen, (RaceScreen, SweepScreen, RunsScreen))
+                and action not in ("quit", "help", "focus_next", "focus_previous")):
             return False
         return True
 

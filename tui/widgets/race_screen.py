@@ -38,10 +38,8 @@ TICK_SECONDS = 0.1
 
 
 class RaceScreen(Modal[None]):
-    # q closes, as it closes the sweep and the runs table. tab and shift+tab as the screen's own: the app's
-    # focus actions wait while a comparison screen is open (ctrl+c comes from Modal).
-    BINDINGS = [Binding("escape,o,q", "close", "Close"), Binding("r", "race", "Race again"),
-                Binding("tab", "focus_step(1)", show=False), Binding("shift+tab", "focus_step(-1)", show=False)]
+    # q closes, as it closes the sweep and the runs table (ctrl+c comes from Modal, tab from Textual's Screen).
+    BINDINGS = [Binding("escape,o,q", "close", "Close"), Binding("r", "race", "Race again")]
 
     def __init__(self, config: RunConfig, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -176,13 +174,6 @@ class RaceScreen(Modal[None]):
     def _rate_typed(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_race()
-
-    def action_focus_step(self, step: int) -> None:
-        """Tab through the rate fields and the charts (shift+tab back)."""
-        if step > 0:
-            self.focus_next()
-        else:
-            self.focus_previous()
 
     def action_close(self) -> None:
         if isinstance(self.focused, Input):  # escape leaves a rate field first, as it leaves the app's form
