@@ -51,7 +51,6 @@ class RaceScreen(Modal[None]):
         self._last_draw = 0.0
         self._reach_tried = False  # the worker finding the reach has returned (with it, or failed)
         self._waiting: dict[str, RunConfig] | None = None  # racers to start once the reach is known
-        self.closing = False
         self.settled = False  # every racer has ended and the screen shows it all (the timer rests)
 
     def compose(self) -> ComposeResult:
@@ -181,9 +180,7 @@ class RaceScreen(Modal[None]):
             return
         self._waiting = None  # racers waiting for the reach never start
         self._stop_all()
-        if not self.closing:  # a burst of keys can ask twice before the screen is gone
-            self.closing = True
-            self.dismiss(None)
+        self.close_once()
 
     def on_unmount(self) -> None:
         self._stop_all()

@@ -36,7 +36,6 @@ class RunsScreen(Modal[int | None]):
         super().__init__(**kwargs)
         self.runs = runs
         self.changed = False  # pins or rows changed: the charts redraw on close
-        self.closing = False
         self.rows: dict[str, tuple[str, ...]] = {}  # each row's full texts, by row key
         self.shown: dict[str, tuple[str, ...]] = {}  # what its cells show (cut to the layout)
         self.fitted: TableLayout | None = None
@@ -137,16 +136,10 @@ class RunsScreen(Modal[int | None]):
     def _load(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
-            self._close(int(event.row_key.value))
+            self.close_once(int(event.row_key.value))
 
     def action_close(self) -> None:
-        self._close(None)
-
-    def _close(self, number: int | None) -> None:
-        # A burst of keys (enter, then t) can ask twice before the screen is gone: the second would pop the app's.
-        if not self.closing:
-            self.closing = True
-            self.dismiss(number)
+        self.close_once(None)
 
     def action_pin(self) -> None:
         record = self._selected()

@@ -52,7 +52,6 @@ class SweepScreen(Modal[object]):
         self._result = None
         self._error = ""
         self._shown = False
-        self.closing = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sweep-body") as body:
@@ -119,6 +118,4 @@ class SweepScreen(Modal[object]):
 
     def _close(self, cell) -> None:
         self.stop.set()
-        if not self.closing:  # a burst of keys can ask twice before the screen is gone
-            self.closing = True
-            self.dismiss(cell)
+        self.close_once(cell)
