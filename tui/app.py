@@ -321,8 +321,6 @@ class NudgeApp(App[int]):
         if update.finished:
             self.form.mark_pending(None)
             self._close_record()
-        if (update.finished or update.state_changed) and isinstance(self.screen, RunsScreen):
-            self.screen.refill()  # an open runs table shows the run's end, not the row it had when opened
         if not s.active and self._timer is not None:
             self._timer.pause()
 

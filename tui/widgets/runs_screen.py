@@ -1,10 +1,10 @@
 """`t`: every run of the session in a table (engine.run_row): Enter loads a run's settings into the form, p pins
 or unpins it, delete removes it. The rows come from the engine's RunLog, which outlives example switches.
 
-A run still training counts on while the table is open: the screen's own timer (LIVE_SECONDS) reads its row
-anew from the engine (its history, which the app's tick fills, and its controller) and rewrites only the cells
-that changed, so the cursor stays put and the terminal gets a few cells, not a table. The columns are fitted
-to the table's width (engine.table_layout): at 80 columns the diff is cut with an ellipsis, and the line
+A run still training counts on while the table is open, and a run that ends shows its end: the screen's own
+timer (LIVE_SECONDS) reads every row anew from the engine (a run's history, which the app's tick fills, and its
+controller) and rewrites only the cells that changed, so the cursor stays put and the terminal gets a few
+cells, not a table. The columns are fitted to the table's width (engine.table_layout): at 80 columns the diff is cut with an ellipsis, and the line
 under the table gives the cursor row's diff uncut."""
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ class RunsScreen(Modal[int | None]):
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     def refill(self) -> None:
-        """Show the runs' rows anew (a run listed here ended or changed state while the table was open)."""
+        """Lay the rows out anew, the cursor kept on its run (after a pin, a deletion, a cell outgrowing its column)."""
         self._fill(self._cursor_key(), self.query_one(DataTable).cursor_row)
 
     def _refit(self) -> None:
@@ -101,22 +101,26 @@ class RunsScreen(Modal[int | None]):
             self.refill()
 
     def _count(self) -> None:
-        """The timer: rewrite the changed cells of the rows of runs still training (a cell that outgrows its
-        column, a loss that blew up say, lays the table out anew)."""
+        """The timer: rewrite the cells that changed, a training run's count or a run that ended meanwhile (a
+        cell that outgrows its column, a loss that blew up say, lays the table out anew)."""
         if self.closing:
             return
         table = self.query_one(RunsTable)
-        live = [r for r in self.runs.records if r.status == "running" and str(r.number) in self.rows]
-        for record in live:
-            self.rows[str(record.number)] = run_row(record)
-        if not live:
+        changed = []
+        for record in self.runs.records:
+            key = str(record.number)
+            if key in self.rows:
+                row = run_row(record)
+                if row != self.rows[key]:
+                    self.rows[key] = row
+                    changed.append(key)
+        if not changed:
             return
         if self.fitted != table_layout(list(self.rows.values()), self._width(), table.cell_padding):
             self.refill()
             return
         assert self.fitted is not None
-        for record in live:
-            key = str(record.number)
+        for key in changed:
             cells = self.fitted.fit(self.rows[key])
             for i, (old, new) in enumerate(zip(self.shown[key], cells)):
                 if old != new:
