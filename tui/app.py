@@ -36,7 +36,7 @@ from .presets import DEFAULT_SPEED, MARKER_NAMES, SPEEDS_BY_NAME, Speed, lr_step
 from .session import TRAIN_THREAD_NAME, RunSession
 from .traffic import budget_for, chart_rate, fixed_rate
 from .widgets import (ChartPanel, ExampleInfoScreen, ViewDeck, ViewSource, ExamplePicker, FitChart, HelpScreen, LogPane, LossChart,
-                      ParamsForm, RaceScreen, RunsScreen, StatusLine, SweepScreen, TooSmall, status_text, too_small)
+                      Modal, ParamsForm, RaceScreen, RunsScreen, StatusLine, SweepScreen, TooSmall, status_text, too_small)
 
 TICK_SECONDS = 0.1  # how often the UI drains the engine's buffer
 STATUS_FPS = 4.0  # routine status-line rewrites a second while running
@@ -378,10 +378,9 @@ class NudgeApp(App[int]):
         # In a form field, + and - are typed into the field: keep them out of the footer there.
         if action == "lr" and isinstance(self.focused, Input):
             return False
-        # Over the race, the sweep or the runs table, the main screen's keys wait (their screens have their own);
-        # tab and shift+tab (every screen's app.focus_next / focus_previous) move focus on the screen on top.
-        if (isinstance(self.screen, (RaceScreen, SweepScreen, RunsScreen))
-                and action not in ("quit", "help", "focus_next", "focus_previous")):
+        # Over any modal screen the main screen's keys wait (priority keys would reach them): the screen on top
+        # has its own; tab and shift+tab (every screen's app.focus_next / focus_previous) move focus on it.
+        if isinstance(self.screen, Modal) and action not in ("quit", "help", "focus_next", "focus_previous"):
             return False
         return True
 
