@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import os
 import threading
 import time
 
@@ -43,6 +44,7 @@ STATUS_FPS = 4.0  # routine status-line rewrites a second while running
 STOP_WAIT_SECONDS = 0.5  # how long quitting or switching waits for the worker to return
 TOAST_NEVER = 365 * 24 * 3600.0  # Textual's own toast timeout: never reached; nudge's timer dismisses toasts
 TOAST_SECONDS = (0.5, 60.0)  # the range a toast's own timeout is held to
+EXIT_GRACE_SECONDS = 5.0  # after a quit signal, how long the normal exit may take before the process just ends
 QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name))
 ROOMY = (110, 34)  # from this size on, panels get more room
 COMPACT = (100, 30)  # below this width or height, a layout of its own (80x24 is the design point)
@@ -133,6 +135,12 @@ class NudgeApp(App[int]):
 
     async def _quit_on_signal(self, sig: int) -> None:
         await self._stop_worker()
+        # A terminal that went away (tmux killed, SSH dropped) can stall Textual's shutdown for good: its output
+        # thread dies on the failed write and closing the driver waits on that thread's full queue (seen with
+        # py-spy). The run is stopped and nothing is left unwritten, so past a grace period the process ends.
+        watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(128 + int(sig),))
+        watchdog.daemon = True
+        watchdog.start()
         self.exit(return_code=128 + int(sig))
 
     # -- notifications ----------------------------------------------------------------------------------
